@@ -1,0 +1,201 @@
+//! Plain data and validation: what a journal holds, with no I/O.
+//!
+//! Every record has a UUID v7 (time-ordered, so journals can merge without collisions) and an
+//! `updated_at`, so that when two copies of a record meet, the newer one wins.
+
+pub use cpd::{CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
+pub use entry::{
+    AttachmentMeta, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary, Page, SessionFacts,
+};
+pub use people::{
+    Action, ActionInput, ActionSource, ActionStatus, Member, MentoringSession, MentoringSessionInput,
+    Person, PersonInput, Relationship, RelationshipInput, RelationshipKind, RelationshipStatus,
+    Role,
+};
+pub use template::{Prompt, Template, TemplateInput};
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+/// A new time-ordered id.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// The current time, truncated to milliseconds so that it survives a text round trip unchanged.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}
+
+/// Formats a timestamp the one way the journal stores and exports it.
+pub fn format_ts(ts: &DateTime<Utc>) -> String {
+    ts.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Parses a stored or imported timestamp (any RFC 3339 form), normalised to UTC milliseconds.
+pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc).trunc_subsecs(3))
+}
+
+/// Serde adapter that writes timestamps in the canonical [`format_ts`] form.
+pub mod ts {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serialises a timestamp canonically.
+    pub fn serialize<S: Serializer>(ts: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_ts(ts))
+    }
+
+    /// Deserialises any RFC 3339 timestamp.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_ts(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {text:?}")))
+    }
+
+    /// The same for optional timestamps.
+    pub mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Serialises an optional timestamp canonically.
+        pub fn serialize<S: Serializer>(
+            ts: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match ts {
+                Some(ts) => s.serialize_str(&super::super::format_ts(ts)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Deserialises an optional RFC 3339 timestamp.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) => super::super::parse_ts(&text).map(Some).ok_or_else(|| {
+                    serde::de::Error::custom(format!("not an RFC 3339 timestamp: {text:?}"))
+                }),
+            }
+        }
+    }
+}
+
+/// Longest title, name or label accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// Longest body accepted, in bytes (a very long reflection is ~50 KB).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 60;
+
+/// Trims a required one-line text field and checks its length.
+pub(crate) fn required_line(field: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    optional_line(field, value).map(|v| v.unwrap_or_default())
+}
+
+/// Trims an optional one-line text field (empty becomes `None`) and checks its length.
+pub(crate) fn optional_line(field: &str, value: &str) -> Result<Option<String>> {
+    let value = value.trim();
+    if value.chars().count() > MAX_TITLE_CHARS {
+        return Err(Error::invalid(field, format!("longer than {MAX_TITLE_CHARS} characters")));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid(field, "contains a control character"));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// Checks a long free-text field (Markdown body, notes).
+pub(crate) fn long_text(field: &str, value: &str) -> Result<String> {
+    if value.len() > MAX_BODY_BYTES {
+        return Err(Error::invalid(field, format!("longer than {MAX_BODY_BYTES} bytes")));
+    }
+    if value.contains('\0') {
+        return Err(Error::invalid(field, "contains a NUL character"));
+    }
+    Ok(value.to_owned())
+}
+
+/// Normalises a tag: trims, strips leading `#`/`@`, collapses inner whitespace to `-`.
+///
+/// Tags compare case-insensitively in the store; the first spelling seen is kept.
+pub fn normalise_tag(raw: &str) -> Result<String> {
+    let trimmed = raw.trim().trim_start_matches(['#', '@']).trim();
+    let tag: String = trimmed.split_whitespace().collect::<Vec<_>>().join("-");
+    if tag.is_empty() {
+        return Err(Error::invalid("tag", format!("{raw:?} is empty")));
+    }
+    if tag.chars().count() > MAX_TAG_CHARS {
+        return Err(Error::invalid("tag", format!("{tag:?} is longer than {MAX_TAG_CHARS} characters")));
+    }
+    if tag.chars().any(|c| c.is_control() || c == ',') {
+        return Err(Error::invalid("tag", format!("{tag:?} contains a comma or control character")));
+    }
+    Ok(tag)
+}
+
+/// Normalises a list of tags, dropping case-insensitive duplicates and keeping order.
+pub fn normalise_tags(raw: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for t in raw {
+        let tag = normalise_tag(t)?;
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&tag) || o.to_lowercase() == tag.to_lowercase())
+        {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+/// Generates a string enum with stable snake_case names, `as_str` and `FromStr`.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable name used in the store, exports and the command line.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::error::Error;
+            fn from_str(s: &str) -> crate::error::Result<Self> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                $(if wanted == $text { return Ok($name::$variant); })+
+                let known: Vec<&str> = vec![$($text),+];
+                Err(crate::error::Error::invalid(
+                    stringify!($name),
+                    format!("{s:?} is not one of {}", known.join(", ")),
+                ))
+            }
+        }
+    };
+}
+
+mod cpd;
+mod entry;
+mod people;
+pub(crate) mod template;

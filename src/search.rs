@@ -1,0 +1,411 @@
+//! Full-text search over entries and CPD activities (SQLite FTS5).
+//!
+//! People type queries; we never hand their text to FTS5 as syntax. [`parse_query`] turns it
+//! into a small query language — words, `"phrases"`, `prefix*`, `-excluded`, `OR` — and
+//! writes an FTS5 expression in which every term is quoted, so no input can produce an SQL or
+//! FTS5 syntax error, and mistakes get a message in plain words.
+//!
+//! Snippets come back from SQLite with control-character markers around matches; they are
+//! escaped here and only then given `<mark>` tags, so a snippet is safe to show as HTML.
+
+use crate::error::{Error, Result};
+use crate::model::{EntryFilter, EntrySummary, Page};
+use crate::render::{escape_html, plain_text};
+use crate::store::Store;
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const MARK_OPEN: char = '\u{2}';
+const MARK_CLOSE: char = '\u{3}';
+const MAX_QUERY_CHARS: usize = 500;
+const MAX_TERMS: usize = 32;
+
+/// How to order search results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SearchOrder {
+    /// Best matches first (BM25, titles and tags weigh more than bodies).
+    #[default]
+    Relevance,
+    /// Newest first.
+    Newest,
+}
+
+/// A search request: the query, the same filters as the timeline, and paging.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct SearchRequest {
+    /// What the person typed.
+    pub query: String,
+    /// Treat the last word as a prefix (for type-ahead).
+    pub prefix_last: bool,
+    /// How to order results.
+    pub order: SearchOrder,
+    /// Tag, kind, template, relationship and date filters, cursor and limit.
+    pub filter: EntryFilter,
+}
+
+/// One entry that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SearchHit {
+    /// The entry, as in the timeline.
+    pub entry: EntrySummary,
+    /// The title with matches in `<mark>`, HTML-escaped.
+    pub title_html: String,
+    /// A passage of the body with matches in `<mark>`, HTML-escaped.
+    pub snippet_html: String,
+    /// The same passage as plain text with matches in `**`.
+    pub snippet_text: String,
+}
+
+/// One CPD activity that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CpdHit {
+    /// The activity's id.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// The day it started.
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub started_on: chrono::NaiveDate,
+    /// A passage with matches in `<mark>`, HTML-escaped.
+    pub snippet_html: String,
+    /// The same passage as plain text with matches in `**`.
+    pub snippet_text: String,
+}
+
+/// Turns what a person typed into a safe FTS5 expression.
+///
+/// # Errors
+/// [`Error::Query`] for an empty query, an unclosed quote, a query of only exclusions, a
+/// dangling `OR`, or one that is too long.
+pub fn parse_query(input: &str, prefix_last: bool) -> Result<String> {
+    if input.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::Query(format!("is longer than {MAX_QUERY_CHARS} characters")));
+    }
+    #[derive(Debug)]
+    enum Tok {
+        Term { text: String, phrase: bool, prefix: bool, negate: bool },
+        Or,
+    }
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut chars = input.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let negate = c == '-';
+        if negate {
+            chars.next();
+        }
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            let mut text = String::new();
+            let mut closed = false;
+            for c in chars.by_ref() {
+                if c == '"' {
+                    closed = true;
+                    break;
+                }
+                text.push(c);
+            }
+            if !closed {
+                return Err(Error::Query(format!("the quote before {:?} is never closed", text.trim())));
+            }
+            let prefix = chars.peek() == Some(&'*');
+            if prefix {
+                chars.next();
+            }
+            if words(&text).is_empty() {
+                continue;
+            }
+            toks.push(Tok::Term { text, phrase: true, prefix, negate });
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() || c == '"' {
+                break;
+            }
+            word.push(c);
+            chars.next();
+        }
+        if word == "OR" && !negate {
+            toks.push(Tok::Or);
+            continue;
+        }
+        let prefix = word.ends_with('*');
+        let text = word.trim_end_matches('*').to_owned();
+        // Punctuation-only words ("&", "—") match nothing in the index: skip them.
+        if words(&text).is_empty() {
+            continue;
+        }
+        toks.push(Tok::Term { text, phrase: false, prefix, negate });
+    }
+    if prefix_last {
+        if let Some(Tok::Term { phrase: false, prefix, negate: false, .. }) = toks.last_mut() {
+            *prefix = true;
+        }
+    }
+    let terms = toks.iter().filter(|t| matches!(t, Tok::Term { .. })).count();
+    if terms == 0 {
+        return Err(Error::Query("type a word to search for".into()));
+    }
+    if terms > MAX_TERMS {
+        return Err(Error::Query(format!("has more than {MAX_TERMS} words")));
+    }
+    // Build "a b OR c NOT d": positive groups joined by AND, alternatives by OR, exclusions last.
+    let mut positive: Vec<String> = Vec::new();
+    let mut negative: Vec<String> = Vec::new();
+    let mut pending_or = false;
+    for tok in &toks {
+        match tok {
+            Tok::Or => {
+                if positive.is_empty() || pending_or {
+                    return Err(Error::Query("OR needs a word on each side".into()));
+                }
+                pending_or = true;
+            }
+            Tok::Term { text, phrase, prefix, negate } => {
+                let ws = words(text);
+                let quoted = if *phrase || ws.len() == 1 {
+                    format!("\"{}\"", ws.join(" ").replace('"', "\"\""))
+                } else {
+                    // A word with inner punctuation ("pre-school") is a phrase of its parts.
+                    format!("\"{}\"", ws.join(" "))
+                };
+                let term = if *prefix { format!("{quoted}*") } else { quoted };
+                if *negate {
+                    if pending_or {
+                        return Err(Error::Query("OR cannot be followed by an excluded word".into()));
+                    }
+                    negative.push(term);
+                } else if pending_or {
+                    if let Some(last) = positive.last_mut() {
+                        *last = format!("{last} OR {term}");
+                    }
+                    pending_or = false;
+                } else {
+                    positive.push(term);
+                }
+            }
+        }
+    }
+    if pending_or {
+        return Err(Error::Query("OR needs a word on each side".into()));
+    }
+    if positive.is_empty() {
+        return Err(Error::Query("say what to find as well as what to leave out".into()));
+    }
+    let mut expr = positive.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join(" AND ");
+    for n in negative {
+        expr = format!("{expr} NOT {n}");
+    }
+    Ok(expr)
+}
+
+/// The index's view of a text's words (letters and digits; everything else separates).
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// Escapes a marked snippet and puts matches in `<mark>`.
+fn marked_html(raw: &str) -> String {
+    escape_html(raw).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+}
+
+/// A marked snippet as plain text with matches in `**`, on one line.
+fn marked_text(raw: &str) -> String {
+    let line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.replace([MARK_OPEN, MARK_CLOSE], "**")
+}
+
+impl Store {
+    /// Entries matching a query and filters, best first (or newest first), one page at a time.
+    ///
+    /// # Errors
+    /// [`Error::Query`] for a query that cannot be understood; [`Error::Invalid`] for a bad
+    /// filter or cursor.
+    pub fn search(&self, req: &SearchRequest) -> Result<Page<SearchHit>> {
+        let expr = parse_query(&req.query, req.prefix_last)?;
+        let (filter_sql, filter_args) = crate::store::filter_sql(&req.filter, "e")?;
+        let limit = req.filter.page_size();
+        let mut args: Vec<Value> = vec![Value::Text(expr.clone())];
+        args.extend(filter_args);
+        let (score, order) = match req.order {
+            SearchOrder::Relevance => ("bm25(entries_fts, 10.0, 1.0, 5.0)", "score ASC, e.id ASC"),
+            SearchOrder::Newest => ("e.occurred_on", "score DESC, e.id DESC"),
+        };
+        let mut cursor_sql = String::new();
+        if let Some(cursor) = &req.filter.cursor {
+            let bad = || Error::invalid("cursor", format!("{cursor:?} is not a cursor from a previous page"));
+            let (key, id) = cursor.rsplit_once('|').ok_or_else(bad)?;
+            Uuid::parse_str(id).map_err(|_| bad())?;
+            match req.order {
+                SearchOrder::Relevance => {
+                    let k: f64 = key.parse().map_err(|_| bad())?;
+                    cursor_sql = format!(" AND ({score} > ? OR ({score} = ? AND e.id > ?))");
+                    args.extend([Value::Real(k), Value::Real(k), Value::Text(id.to_owned())]);
+                }
+                SearchOrder::Newest => {
+                    cursor_sql = " AND (e.occurred_on < ? OR (e.occurred_on = ? AND e.id < ?))".to_owned();
+                    args.extend([Value::Text(key.to_owned()), Value::Text(key.to_owned()), Value::Text(id.to_owned())]);
+                }
+            }
+        }
+        // Rank first, over ids only: computing snippets for every match would cost far more than
+        // the ranking itself on a large journal.
+        let sql = format!(
+            "SELECT e.seq, e.id, {score} AS score
+               FROM entries_fts JOIN entries e ON e.seq = entries_fts.rowid
+              WHERE entries_fts MATCH ? AND {filter_sql}{cursor_sql}
+              ORDER BY {order} LIMIT {}",
+            limit + 1
+        );
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut ranked = stmt
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Value>(2)?))
+                })
+                .map_err(query_error)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(query_error)?;
+            let more = ranked.len() > limit as usize;
+            ranked.truncate(limit as usize);
+            let next = if more {
+                ranked.last().map(|(_, id, score)| match score {
+                    Value::Real(f) => format!("{f:?}|{id}"),
+                    Value::Text(t) => format!("{t}|{id}"),
+                    other => format!("{other:?}|{id}"),
+                })
+            } else {
+                None
+            };
+            let mut detail = tx.prepare_cached(
+                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
+                        e.starred, e.updated_at, e.deleted_at,
+                        highlight(entries_fts, 0, char(2), char(3)),
+                        snippet(entries_fts, 1, char(2), char(3), '…', 24)
+                   FROM entries_fts JOIN entries e ON e.seq = entries_fts.rowid
+                   LEFT JOIN templates t ON t.id = e.template_id
+                  WHERE entries_fts MATCH ?1 AND entries_fts.rowid = ?2",
+            )?;
+            let mut items = Vec::with_capacity(ranked.len());
+            for (seq, _, _) in &ranked {
+                let hit = detail.query_row(rusqlite::params![expr, seq], |r| {
+                    let entry = crate::store::summary_from_row(r)?;
+                    let title: String = r.get(10)?;
+                    let snippet: String = r.get(11)?;
+                    Ok((entry, title, snippet))
+                })?;
+                let (entry, title, snippet): (EntrySummary, String, String) = hit;
+                // A match only in the title or tags leaves the body snippet unmarked; show the
+                // start of the body then.
+                let snippet = if snippet.contains(MARK_OPEN) { snippet } else { plain_text(&snippet, 200) };
+                items.push(SearchHit {
+                    entry,
+                    title_html: marked_html(&title),
+                    snippet_html: marked_html(&snippet),
+                    snippet_text: marked_text(&snippet),
+                });
+            }
+            Ok(Page { items, next })
+        })
+    }
+
+    /// How many entries match a query and filters.
+    pub fn search_count(&self, req: &SearchRequest) -> Result<u64> {
+        let expr = parse_query(&req.query, req.prefix_last)?;
+        let (filter_sql, filter_args) = crate::store::filter_sql(&req.filter, "e")?;
+        let mut args: Vec<Value> = vec![Value::Text(expr)];
+        args.extend(filter_args);
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT count(*) FROM entries_fts JOIN entries e ON e.seq = entries_fts.rowid
+                  WHERE entries_fts MATCH ? AND {filter_sql}"
+            ))?;
+            let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0)).map_err(query_error)?;
+            Ok(n as u64)
+        })
+    }
+
+    /// CPD activities matching a query, best first.
+    pub fn search_cpd(&self, query: &str, limit: u32) -> Result<Vec<CpdHit>> {
+        let expr = parse_query(query, false)?;
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT c.id, c.title, c.started_on,
+                        snippet(cpd_fts, -1, char(2), char(3), '…', 24)
+                   FROM cpd_fts JOIN cpd_activities c ON c.seq = cpd_fts.rowid
+                  WHERE cpd_fts MATCH ?1
+                  ORDER BY bm25(cpd_fts, 10.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0), c.id LIMIT ?2",
+            )?;
+            let hits = stmt
+                .query_map(rusqlite::params![expr, limit.clamp(1, 500)], |r| {
+                    let snippet: String = r.get(3)?;
+                    Ok(CpdHit {
+                        id: crate::store::col_uuid(r, 0)?,
+                        title: r.get(1)?,
+                        started_on: crate::store::col_date(r, 2)?,
+                        snippet_html: marked_html(&snippet),
+                        snippet_text: marked_text(&snippet),
+                    })
+                })
+                .map_err(query_error)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(query_error)?;
+            Ok(hits)
+        })
+    }
+}
+
+/// FTS5 reports problems with the expression as generic SQLite errors; say it in plain words.
+fn query_error(e: rusqlite::Error) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
+            Error::Query("could not be understood; try plain words, \"a phrase\" or prefix*".into())
+        }
+        _ => Error::Storage(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_query;
+
+    #[test]
+    fn every_term_is_quoted_so_fts_syntax_in_input_is_inert() {
+        assert_eq!(
+            parse_query("NEAR(a b) col:x ^start", false).unwrap(),
+            r#"("NEAR a") AND ("b") AND ("col x") AND ("start")"#
+        );
+    }
+
+    #[test]
+    fn phrases_prefixes_or_and_exclusions_translate() {
+        assert_eq!(parse_query(r#""call and response" drum*"#, false).unwrap(), r#"("call and response") AND ("drum"*)"#);
+        assert_eq!(parse_query("songs OR rhymes -lullaby", false).unwrap(), r#"("songs" OR "rhymes") NOT "lullaby""#);
+        assert_eq!(parse_query("toddlers sing", true).unwrap(), r#"("toddlers") AND ("sing"*)"#);
+    }
+
+    #[test]
+    fn malformed_queries_get_plain_messages() {
+        for (q, needle) in [
+            ("\"unclosed", "never closed"),
+            ("-only", "as well as"),
+            ("OR alone", "each side"),
+            ("a OR", "each side"),
+            ("   ", "type a word"),
+        ] {
+            let err = parse_query(q, false).unwrap_err().to_string();
+            assert!(err.contains(needle), "{q:?} gave {err:?}");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! CPD activities and the hours summary.
+
+use super::entries::{col_date, col_opt_date, col_parse, col_ts, col_uuid, exists, strings, uuids};
+use super::tags::{drop_unused_tags, ensure_tags, tag_text};
+use super::Store;
+use crate::error::{Error, Result};
+use crate::model::{format_ts, new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use uuid::Uuid;
+
+const CPD_COLS: &str = "id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+    description, outcomes, impact, benefit, evidence, standards, created_at, updated_at";
+
+impl Store {
+    /// Logs a CPD activity.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a bad field; [`Error::NotFound`] for a link to a missing entry.
+    pub fn create_cpd(&self, input: &CpdInput) -> Result<CpdActivity> {
+        let input = input.validated()?;
+        let ts = now();
+        let c = cpd_from_input(new_id(), &input, ts, ts);
+        self.write(|tx| {
+            upsert_cpd(tx, &c)?;
+            load_cpd(tx, c.id)
+        })
+    }
+
+    /// Changes a CPD activity.
+    pub fn update_cpd(&self, id: Uuid, input: &CpdInput) -> Result<CpdActivity> {
+        let input = input.validated()?;
+        self.write(|tx| {
+            let old = load_cpd(tx, id)?;
+            upsert_cpd(tx, &cpd_from_input(id, &input, old.created_at, now()))?;
+            load_cpd(tx, id)
+        })
+    }
+
+    /// One CPD activity.
+    pub fn get_cpd(&self, id: Uuid) -> Result<CpdActivity> {
+        self.read(|tx| load_cpd(tx, id))
+    }
+
+    /// Deletes a CPD activity (links from entries go; the entries stay).
+    pub fn delete_cpd(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.prepare_cached("DELETE FROM cpd_activities WHERE id = ?1")?.execute([id.to_string()])?;
+            if n == 0 {
+                return Err(Error::NotFound { entity: "CPD activity", id: id.to_string() });
+            }
+            drop_unused_tags(tx)
+        })
+    }
+
+    /// CPD activities that started within the period (inclusive), newest first.
+    pub fn list_cpd(&self, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Vec<CpdActivity>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id FROM cpd_activities WHERE started_on >= ?1 AND started_on <= ?2 ORDER BY started_on DESC, id DESC",
+            )?;
+            let ids = stmt
+                .query_map(params![bound(since, "0000-01-01"), bound(until, "9999-12-31")], |r| col_uuid(r, 0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            ids.into_iter().map(|id| load_cpd(tx, id)).collect()
+        })
+    }
+
+    /// Hours by type and participatory hours for activities that started in the period.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `until` is before `since`.
+    pub fn cpd_summary(&self, since: NaiveDate, until: NaiveDate) -> Result<CpdSummary> {
+        if until < since {
+            return Err(Error::invalid("until", format!("{until} is before since ({since})")));
+        }
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT activity_type, count(*), total(hours), total(participatory_hours)
+                   FROM cpd_activities WHERE started_on >= ?1 AND started_on <= ?2
+                  GROUP BY activity_type",
+            )?;
+            let mut by_type = stmt
+                .query_map(params![since.to_string(), until.to_string()], |r| {
+                    Ok(CpdTypeHours {
+                        activity_type: col_parse(r, 0)?,
+                        activities: r.get(1)?,
+                        hours: r.get(2)?,
+                        participatory_hours: r.get(3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let order = |t: CpdType| CpdType::ALL.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+            by_type.sort_by_key(|t| order(t.activity_type));
+            Ok(CpdSummary {
+                since,
+                until,
+                activities: by_type.iter().map(|t| t.activities).sum(),
+                hours: by_type.iter().map(|t| t.hours).sum(),
+                participatory_hours: by_type.iter().map(|t| t.participatory_hours).sum(),
+                by_type,
+            })
+        })
+    }
+}
+
+fn bound(d: Option<NaiveDate>, default: &str) -> String {
+    d.map_or_else(|| default.to_owned(), |d| d.to_string())
+}
+
+pub(crate) fn cpd_from_input(id: Uuid, i: &CpdInput, created: chrono::DateTime<chrono::Utc>, updated: chrono::DateTime<chrono::Utc>) -> CpdActivity {
+    CpdActivity {
+        id,
+        title: i.title.clone(),
+        activity_type: i.activity_type,
+        started_on: i.started_on,
+        ended_on: i.ended_on,
+        hours: i.hours,
+        participatory_hours: i.participatory_hours,
+        provider: i.provider.clone(),
+        description: i.description.clone(),
+        outcomes: i.outcomes.clone(),
+        impact: i.impact.clone(),
+        benefit: i.benefit.clone(),
+        evidence: i.evidence.clone(),
+        standards: i.standards.clone(),
+        tags: i.tags.clone(),
+        linked_entries: i.linked_entries.clone(),
+        attachments: Vec::new(),
+        created_at: created,
+        updated_at: updated,
+    }
+}
+
+/// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).
+pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
+    let tags = ensure_tags(tx, &c.tags)?;
+    let standards = serde_json::to_string(&c.standards).map_err(|e| Error::invalid("standards", e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO cpd_activities (id, title, activity_type, started_on, ended_on, hours, participatory_hours,
+             provider, description, outcomes, impact, benefit, evidence, standards, tag_text, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, activity_type = excluded.activity_type,
+             started_on = excluded.started_on, ended_on = excluded.ended_on, hours = excluded.hours,
+             participatory_hours = excluded.participatory_hours, provider = excluded.provider,
+             description = excluded.description, outcomes = excluded.outcomes, impact = excluded.impact,
+             benefit = excluded.benefit, evidence = excluded.evidence, standards = excluded.standards,
+             tag_text = excluded.tag_text, created_at = excluded.created_at, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        c.id.to_string(),
+        c.title,
+        c.activity_type.as_str(),
+        c.started_on.to_string(),
+        c.ended_on.map(|d| d.to_string()),
+        c.hours,
+        c.participatory_hours,
+        c.provider,
+        c.description,
+        c.outcomes,
+        c.impact,
+        c.benefit,
+        c.evidence,
+        standards,
+        tag_text(&tags),
+        format_ts(&c.created_at),
+        format_ts(&c.updated_at),
+    ])?;
+    let id = c.id.to_string();
+    tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?.execute([&id])?;
+    for (pos, (tag_id, _)) in tags.iter().enumerate() {
+        tx.prepare_cached("INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, tag_id, pos as i64])?;
+    }
+    tx.prepare_cached("DELETE FROM entry_cpd WHERE cpd_id = ?1")?.execute([&id])?;
+    for e in &c.linked_entries {
+        exists(tx, "entries", "entry", *e)?;
+        let next: i64 = tx
+            .prepare_cached("SELECT coalesce(max(position) + 1, 0) FROM entry_cpd WHERE entry_id = ?1")?
+            .query_row([e.to_string()], |r| r.get(0))?;
+        tx.prepare_cached("INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![e.to_string(), id, next])?;
+    }
+    drop_unused_tags(tx)
+}
+
+pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
+    let sid = id.to_string();
+    let mut c = tx
+        .prepare_cached(&format!("SELECT {CPD_COLS} FROM cpd_activities WHERE id = ?1"))?
+        .query_row([&sid], |r| {
+            let standards: String = r.get(13)?;
+            Ok(CpdActivity {
+                id: col_uuid(r, 0)?,
+                title: r.get(1)?,
+                activity_type: col_parse(r, 2)?,
+                started_on: col_date(r, 3)?,
+                ended_on: col_opt_date(r, 4)?,
+                hours: r.get(5)?,
+                participatory_hours: r.get(6)?,
+                provider: r.get(7)?,
+                description: r.get(8)?,
+                outcomes: r.get(9)?,
+                impact: r.get(10)?,
+                benefit: r.get(11)?,
+                evidence: r.get(12)?,
+                standards: serde_json::from_str(&standards).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e))
+                })?,
+                tags: Vec::new(),
+                linked_entries: Vec::new(),
+                attachments: Vec::new(),
+                created_at: col_ts(r, 14)?,
+                updated_at: col_ts(r, 15)?,
+            })
+        })
+        .optional()?
+        .ok_or(Error::NotFound { entity: "CPD activity", id: sid.clone() })?;
+    c.tags = strings(tx, "SELECT t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cpd_id = ?1 ORDER BY ct.position", &sid)?;
+    c.linked_entries = uuids(tx, "SELECT entry_id FROM entry_cpd WHERE cpd_id = ?1 ORDER BY entry_id", &sid)?;
+    c.attachments = super::attachments::attachments_of(tx, "cpd_id", &sid)?;
+    Ok(c)
+}

@@ -1,0 +1,236 @@
+//! Templates: the built-in frameworks shipped under `assets/templates/`, and the user's own.
+
+use super::entries::{col_parse, col_ts, col_uuid};
+use super::Store;
+use crate::error::{Error, Result};
+use crate::model::{format_ts, new_id, now, Prompt, Template, TemplateInput};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// The built-in templates, compiled in from their data files.
+const BUILTIN_FILES: &[(&str, &str)] = &[
+    ("gibbs", include_str!("../../assets/templates/gibbs.json")),
+    ("rolfe", include_str!("../../assets/templates/rolfe.json")),
+    ("driscoll", include_str!("../../assets/templates/driscoll.json")),
+    ("kolb", include_str!("../../assets/templates/kolb.json")),
+    ("johns", include_str!("../../assets/templates/johns.json")),
+    ("brookfield", include_str!("../../assets/templates/brookfield.json")),
+    ("schon", include_str!("../../assets/templates/schon.json")),
+    ("music-session", include_str!("../../assets/templates/music-session.json")),
+    ("peer-observation", include_str!("../../assets/templates/peer-observation.json")),
+];
+
+/// When the built-in wording last changed; bump it when editing a file under
+/// `assets/templates/` so that existing journals pick up the new wording.
+const BUILTIN_REVISION: &str = "2026-11-22T00:00:00.000Z";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuiltinFile {
+    id: Uuid,
+    key: String,
+    name: String,
+    description: String,
+    kind: crate::model::EntryKind,
+    prompts: Vec<Prompt>,
+}
+
+/// The built-in templates as shipped.
+///
+/// # Errors
+/// Only if a shipped data file is malformed, which a test rules out.
+pub fn builtin_templates() -> Result<Vec<Template>> {
+    let ts = crate::model::parse_ts(BUILTIN_REVISION).ok_or_else(|| Error::invalid("BUILTIN_REVISION", "not a timestamp"))?;
+    BUILTIN_FILES
+        .iter()
+        .map(|(key, text)| {
+            let f: BuiltinFile = serde_json::from_str(text)
+                .map_err(|e| Error::invalid(format!("assets/templates/{key}.json"), e.to_string()))?;
+            Ok(Template {
+                id: f.id,
+                key: f.key,
+                name: f.name,
+                description: f.description,
+                kind: f.kind,
+                builtin: true,
+                prompts: f.prompts,
+                created_at: ts,
+                updated_at: ts,
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    /// Installs or refreshes the built-in templates; writes only when something changed.
+    pub(crate) fn install_builtin_templates(&self) -> Result<()> {
+        let builtins = builtin_templates()?;
+        let stale = self.read(|tx| {
+            let mut stale = Vec::new();
+            for t in &builtins {
+                let stored: Option<String> = tx
+                    .prepare_cached("SELECT updated_at FROM templates WHERE id = ?1")?
+                    .query_row([t.id.to_string()], |r| r.get(0))
+                    .optional()?;
+                if stored.as_deref() != Some(format_ts(&t.updated_at).as_str()) {
+                    stale.push(t.clone());
+                }
+            }
+            Ok(stale)
+        })?;
+        if stale.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| stale.iter().try_for_each(|t| upsert_template(tx, t)))
+    }
+
+    /// Every template, built-ins first, then the user's own by name.
+    pub fn list_templates(&self) -> Result<Vec<Template>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, key, name, description, kind, builtin, prompts, created_at, updated_at
+                   FROM templates ORDER BY builtin DESC, CASE WHEN builtin = 1 THEN id ELSE lower(name) END",
+            )?;
+            let rows = stmt.query_map([], template_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// A template by id or key.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when nothing matches.
+    pub fn get_template(&self, id_or_key: &str) -> Result<Template> {
+        let wanted = id_or_key.trim();
+        self.read(|tx| {
+            tx.prepare_cached(
+                "SELECT id, key, name, description, kind, builtin, prompts, created_at, updated_at
+                   FROM templates WHERE id = ?1 OR key = lower(?1) OR lower(name) = lower(?1) LIMIT 1",
+            )?
+            .query_row([wanted], template_from_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound { entity: "template", id: wanted.to_owned() })
+        })
+    }
+
+    /// Creates a template of the user's own.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a bad field.
+    pub fn create_template(&self, input: &TemplateInput) -> Result<Template> {
+        let input = input.validated()?;
+        let ts = now();
+        self.write(|tx| {
+            let key = unique_key(tx, &crate::model::template::key_from_name(&input.name))?;
+            let t = Template {
+                id: new_id(),
+                key,
+                name: input.name.clone(),
+                description: input.description.clone(),
+                kind: input.kind,
+                builtin: false,
+                prompts: input.prompts.clone(),
+                created_at: ts,
+                updated_at: ts,
+            };
+            upsert_template(tx, &t)?;
+            Ok(t)
+        })
+    }
+
+    /// Changes a template of the user's own (built-ins are read-only: copy them).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Invalid`] for a built-in or a bad field.
+    pub fn update_template(&self, id: Uuid, input: &TemplateInput) -> Result<Template> {
+        let input = input.validated()?;
+        let existing = self.get_template(&id.to_string())?;
+        if existing.builtin {
+            return Err(Error::invalid("template", "built-in templates cannot be changed; copy it first"));
+        }
+        let t = Template {
+            name: input.name,
+            description: input.description,
+            kind: input.kind,
+            prompts: input.prompts,
+            updated_at: now(),
+            ..existing
+        };
+        self.write(|tx| upsert_template(tx, &t))?;
+        Ok(t)
+    }
+
+    /// Copies any template (typically a built-in) into a new one of the user's own.
+    pub fn copy_template(&self, id_or_key: &str, new_name: Option<&str>) -> Result<Template> {
+        let source = self.get_template(id_or_key)?;
+        let name = new_name.map(str::to_owned).unwrap_or_else(|| format!("{} (my copy)", source.name));
+        self.create_template(&TemplateInput { name, description: source.description, kind: source.kind, prompts: source.prompts })
+    }
+
+    /// Deletes a template of the user's own; entries written from it keep their text.
+    pub fn delete_template(&self, id: Uuid) -> Result<()> {
+        let existing = self.get_template(&id.to_string())?;
+        if existing.builtin {
+            return Err(Error::invalid("template", "built-in templates cannot be deleted"));
+        }
+        self.write(|tx| {
+            tx.prepare_cached("DELETE FROM templates WHERE id = ?1")?.execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+}
+
+fn unique_key(tx: &Transaction<'_>, base: &str) -> Result<String> {
+    let mut key = base.to_owned();
+    let mut n = 2;
+    loop {
+        let taken: Option<i64> =
+            tx.prepare_cached("SELECT 1 FROM templates WHERE key = ?1")?.query_row([&key], |r| r.get(0)).optional()?;
+        if taken.is_none() {
+            return Ok(key);
+        }
+        key = format!("{base}-{n}");
+        n += 1;
+    }
+}
+
+/// Inserts or replaces a whole template (also used by imports).
+pub(crate) fn upsert_template(tx: &Transaction<'_>, t: &Template) -> Result<()> {
+    let prompts = serde_json::to_string(&t.prompts).map_err(|e| Error::invalid("prompts", e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO templates (id, key, name, description, kind, builtin, prompts, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name,
+             description = excluded.description, kind = excluded.kind, builtin = excluded.builtin,
+             prompts = excluded.prompts, created_at = excluded.created_at, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        t.id.to_string(),
+        t.key,
+        t.name,
+        t.description,
+        t.kind.as_str(),
+        t.builtin,
+        prompts,
+        format_ts(&t.created_at),
+        format_ts(&t.updated_at),
+    ])?;
+    Ok(())
+}
+
+fn template_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
+    let prompts: String = r.get(6)?;
+    Ok(Template {
+        id: col_uuid(r, 0)?,
+        key: r.get(1)?,
+        name: r.get(2)?,
+        description: r.get(3)?,
+        kind: col_parse(r, 4)?,
+        builtin: r.get(5)?,
+        prompts: serde_json::from_str(&prompts)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?,
+        created_at: col_ts(r, 7)?,
+        updated_at: col_ts(r, 8)?,
+    })
+}
