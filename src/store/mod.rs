@@ -6,6 +6,7 @@
 
 mod attachments;
 mod cpd;
+mod drafts;
 mod entries;
 mod people;
 pub mod schema;
@@ -425,3 +426,4 @@ pub use attachments::{media_type_for, sha256_hex, AttachmentOwner};
 pub use tags::TagCount;
 pub use templates::builtin_templates;
 pub(crate) use entries::{col_date, col_uuid, filter_sql, summary_from_row};
+pub use drafts::Draft;

@@ -1,5 +1,10 @@
 //! The integration tests: one binary, one module per area.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod durability;
+mod migrations;
 mod render;
+mod search;
 mod store;
 mod support;
