@@ -1,1 +1,339 @@
-//! Export and import.
+//! Export and import: getting a journal out of Reprise, and other journals in.
+//!
+//! Plain text lasts, and a journal someone cannot take elsewhere is a trap, so every export
+//! can be read without Reprise, and the JSON export is lossless: importing it into an empty
+//! journal gives back the same journal, byte for byte on the next export. One file per format:
+//!
+//! - [`json`]: the lossless, versioned Reprise JSON document, exported and imported.
+//! - [`markdown`]: a folder of Markdown files with YAML front matter (Obsidian, Joplin).
+//! - [`jrnl`]: import of jrnl's JSON export.
+//!
+//! Imports keep the promises of RELIABILITY I1–I5: the file's size is capped before it is
+//! read; everything is validated before anything is written, and an error names the file,
+//! record and field; a checked backup is taken; the records are applied in one transaction
+//! and the journal is checked before it commits. Records merge by UUID and a newer
+//! `updated_at` wins, so re-importing the same file changes nothing and an older copy never
+//! overwrites a newer edit.
+
+pub mod jrnl;
+pub mod json;
+pub mod markdown;
+
+use crate::error::{Error, Result};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+/// How far a long export or import has got, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Progress {
+    /// What is being done, e.g. `"validating"` or `"entries"`.
+    pub phase: String,
+    /// How many items of this phase are done.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub done: u64,
+    /// How many items this phase has (0 when unknown).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub total: u64,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportSummary {
+    /// Entries written.
+    pub entries: u32,
+    /// Attachments written.
+    pub attachments: u32,
+    /// Bytes written.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+    /// The file or folder written.
+    #[cfg_attr(feature = "specta", specta(type = String))]
+    pub path: PathBuf,
+}
+
+/// Added, updated and skipped counts for one kind of record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RecordCounts {
+    /// Not in the journal before, now added.
+    pub added: u32,
+    /// In the journal, replaced by the file's newer copy.
+    pub updated: u32,
+    /// Left alone: the journal's copy is as new or newer.
+    pub skipped: u32,
+}
+
+impl RecordCounts {
+    fn add(&mut self, other: RecordCounts) {
+        self.added += other.added;
+        self.updated += other.updated;
+        self.skipped += other.skipped;
+    }
+}
+
+/// What an import did, per kind of record and in total.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    /// Templates.
+    pub templates: RecordCounts,
+    /// People.
+    pub people: RecordCounts,
+    /// Mentoring relationships.
+    pub relationships: RecordCounts,
+    /// Mentoring session notes.
+    pub mentoring_sessions: RecordCounts,
+    /// Actions and goals.
+    pub actions: RecordCounts,
+    /// CPD activities.
+    pub cpd_activities: RecordCounts,
+    /// Entries.
+    pub entries: RecordCounts,
+    /// Attachments.
+    pub attachments: RecordCounts,
+    /// All of the above together.
+    pub total: RecordCounts,
+    /// The backup taken before anything was written; `None` when nothing needed writing.
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub backup: Option<PathBuf>,
+}
+
+impl ImportReport {
+    /// One line for a person, e.g. "added 12 entries, 3 people; updated 1; skipped 40 unchanged".
+    pub fn summary_line(&self) -> String {
+        let kinds: [(&RecordCounts, &str, &str); 8] = [
+            (&self.entries, "entry", "entries"),
+            (&self.templates, "template", "templates"),
+            (&self.people, "person", "people"),
+            (&self.relationships, "relationship", "relationships"),
+            (&self.mentoring_sessions, "mentoring session", "mentoring sessions"),
+            (&self.actions, "action", "actions"),
+            (&self.cpd_activities, "CPD activity", "CPD activities"),
+            (&self.attachments, "attachment", "attachments"),
+        ];
+        let added: Vec<String> = kinds
+            .iter()
+            .filter(|(c, _, _)| c.added > 0)
+            .map(|(c, one, many)| format!("{} {}", c.added, if c.added == 1 { one } else { many }))
+            .collect();
+        let mut parts = Vec::new();
+        if !added.is_empty() {
+            parts.push(format!("added {}", added.join(", ")));
+        }
+        if self.total.updated > 0 {
+            parts.push(format!("updated {}", self.total.updated));
+        }
+        if self.total.skipped > 0 {
+            parts.push(format!("skipped {} unchanged", self.total.skipped));
+        }
+        if parts.is_empty() {
+            "nothing to import".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
+
+    /// Recomputes [`ImportReport::total`] from the per-kind counts.
+    fn sum(&mut self) {
+        let mut total = RecordCounts::default();
+        for c in [
+            self.templates,
+            self.people,
+            self.relationships,
+            self.mentoring_sessions,
+            self.actions,
+            self.cpd_activities,
+            self.entries,
+            self.attachments,
+        ] {
+            total.add(c);
+        }
+        self.total = total;
+    }
+}
+
+/// Whether an incoming copy of a record is added, replaces the journal's, or is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    Add,
+    Update,
+    Skip,
+}
+
+impl Merge {
+    /// A record the journal lacks is added; a strictly newer one replaces the journal's copy;
+    /// an older or equally new one never overwrites it.
+    fn decide(
+        incoming: &chrono::DateTime<chrono::Utc>,
+        journal: Option<&chrono::DateTime<chrono::Utc>>,
+    ) -> Merge {
+        match journal {
+            None => Merge::Add,
+            Some(existing) if incoming > existing => Merge::Update,
+            Some(_) => Merge::Skip,
+        }
+    }
+
+    fn count(self, counts: &mut RecordCounts) {
+        match self {
+            Merge::Add => counts.added += 1,
+            Merge::Update => counts.updated += 1,
+            Merge::Skip => counts.skipped += 1,
+        }
+    }
+}
+
+/// Reports progress every [`Ticker::EVERY`] items and at the end of a phase, so that a
+/// front end is told often enough to move a bar but not once per row.
+struct Ticker<'p> {
+    progress: &'p mut dyn FnMut(Progress),
+    phase: &'static str,
+    done: u64,
+    total: u64,
+}
+
+impl<'p> Ticker<'p> {
+    const EVERY: u64 = 1000;
+
+    fn start(progress: &'p mut dyn FnMut(Progress), phase: &'static str, total: u64) -> Ticker<'p> {
+        progress(Progress { phase: phase.to_owned(), done: 0, total });
+        Ticker { progress, phase, done: 0, total }
+    }
+
+    fn tick(&mut self) {
+        self.done += 1;
+        if self.done % Self::EVERY == 0 {
+            (self.progress)(Progress { phase: self.phase.to_owned(), done: self.done, total: self.total });
+        }
+    }
+
+    fn finish(self) {
+        (self.progress)(Progress { phase: self.phase.to_owned(), done: self.done, total: self.total });
+    }
+}
+
+/// The name an error message uses for a file: its file name, or the whole path if it has none.
+fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Reads a whole file, refusing one larger than `cap` bytes before reading it and stopping
+/// at `cap` while reading (the file may grow in between).
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
+    let label = file_label(path);
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let too_big = || Error::import(&label, format!("the file is larger than the {cap}-byte limit for imports"));
+    if len > cap {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big());
+    }
+    // A byte-order mark is harmless but not JSON.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    Ok(bytes)
+}
+
+/// Writes `out` through a temporary file beside it that is renamed into place only when
+/// `write` succeeded, so a failed export never leaves a half-written file. Returns the size.
+fn write_atomically(
+    out: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<u64> {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().ok_or_else(|| Error::invalid("path", format!("{} is not a file path", out.display())))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.partial", crate::model::new_id().simple()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let file = File::options().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        let len = file.metadata().map_err(|e| Error::io(&tmp, e))?.len();
+        drop(file);
+        std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+        Ok(len)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Turns a `serde_json` error met while writing into the core's error.
+fn write_error(path: &Path, e: serde_json::Error) -> Error {
+    Error::io(path, std::io::Error::from(e))
+}
+
+/// Flushes and reports a write error on `w`.
+fn flush(path: &Path, w: &mut impl Write) -> Result<()> {
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// Deserialises a JSON array one element at a time, remembering the index of an element that
+/// fails so that the error can name it (`entries[12]`) rather than only a line and column.
+struct Section<'c, T> {
+    name: &'static str,
+    failed_at: &'c Cell<Option<(&'static str, usize)>>,
+    item: PhantomData<T>,
+}
+
+impl<'c, T> Section<'c, T> {
+    fn new(name: &'static str, failed_at: &'c Cell<Option<(&'static str, usize)>>) -> Self {
+        Section { name, failed_at, item: PhantomData }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Section<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Section<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a list of {}", self.name)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        // The hint comes from the file, so it is not trusted for the allocation.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        loop {
+            match seq.next_element::<T>() {
+                Ok(Some(item)) => out.push(item),
+                Ok(None) => return Ok(out),
+                Err(e) => {
+                    self.failed_at.set(Some((self.name, out.len())));
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// The location of a parse error: `file`, or `file: section[i]` when it was inside a record.
+fn parse_location(file: &str, failed_at: Option<(&'static str, usize)>) -> String {
+    match failed_at {
+        Some((section, i)) => format!("{file}: {section}[{i}]"),
+        None => file.to_owned(),
+    }
+}

@@ -79,7 +79,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn checked_file_name(name: &str) -> Result<String> {
+pub(crate) fn checked_file_name(name: &str) -> Result<String> {
     // Keep only the last path component: a name is a label, never a path.
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let base = optional_line("file_name", base)?.ok_or_else(|| Error::invalid("file_name", "must not be empty"))?;
@@ -89,7 +89,7 @@ fn checked_file_name(name: &str) -> Result<String> {
     Ok(base)
 }
 
-fn checked_media_type(media_type: &str) -> Result<String> {
+pub(crate) fn checked_media_type(media_type: &str) -> Result<String> {
     let mt = media_type.trim().to_ascii_lowercase();
     let ok = mt.len() <= 100
         && mt.split_once('/').is_some_and(|(a, b)| {
@@ -182,7 +182,7 @@ fn touch_owner(tx: &Transaction<'_>, owner: AttachmentOwner) -> Result<()> {
     Ok(())
 }
 
-fn meta_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentMeta> {
+pub(crate) fn meta_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentMeta> {
     Ok(AttachmentMeta {
         id: col_uuid(r, 0)?,
         file_name: r.get(1)?,

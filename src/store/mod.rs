@@ -5,9 +5,11 @@
 //! `impl Store` blocks.
 
 mod attachments;
+mod bulk;
 mod cpd;
 mod drafts;
 mod entries;
+pub(crate) mod exchange;
 mod people;
 pub mod schema;
 mod tags;

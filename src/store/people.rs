@@ -285,7 +285,7 @@ pub(crate) fn load_person(tx: &Transaction<'_>, id: Uuid) -> Result<Person> {
         .ok_or(Error::NotFound { entity: "person", id: id.to_string() })
 }
 
-fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
+pub(crate) fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         id: col_uuid(r, 0)?,
         display_name: r.get(1)?,

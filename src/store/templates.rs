@@ -219,7 +219,7 @@ pub(crate) fn upsert_template(tx: &Transaction<'_>, t: &Template) -> Result<()> 
     Ok(())
 }
 
-fn template_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
+pub(crate) fn template_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
     let prompts: String = r.get(6)?;
     Ok(Template {
         id: col_uuid(r, 0)?,

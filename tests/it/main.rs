@@ -2,8 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod durability;
 mod migrations;
+mod exchange;
 mod render;
 mod search;
 mod store;

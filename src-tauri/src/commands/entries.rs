@@ -1,0 +1,102 @@
+//! Entries, tags, drafts and the Markdown preview.
+
+use crate::error::IpcResult;
+use crate::state::AppState;
+use reprise::model::{Entry, EntryFilter, EntryInput, EntrySummary, Page};
+use reprise::store::{Draft, TagCount};
+use tauri::State;
+use uuid::Uuid;
+
+/// One page of the timeline (or the trash), newest first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_entries(state: State<'_, AppState>, filter: EntryFilter) -> IpcResult<Page<EntrySummary>> {
+    Ok(state.store()?.list_entries(&filter)?)
+}
+
+/// How many entries match a filter.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn count_entries(state: State<'_, AppState>, filter: EntryFilter) -> IpcResult<u32> {
+    Ok(state.store()?.count_entries(&filter)? as u32)
+}
+
+/// One entry with everything attached to it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn get_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<Entry> {
+    Ok(state.store()?.get_entry(id)?)
+}
+
+/// Creates an entry; returns it once committed.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn create_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<Entry> {
+    Ok(state.store()?.create_entry(&input)?)
+}
+
+/// Saves an entry; returns it once committed (the UI shows "Saved" only then).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn update_entry(state: State<'_, AppState>, id: Uuid, input: EntryInput) -> IpcResult<Entry> {
+    let store = state.store()?;
+    let entry = store.update_entry(id, &input)?;
+    store.discard_draft(Some(id), "")?;
+    Ok(entry)
+}
+
+/// Moves an entry to the trash.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn trash_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
+    Ok(state.store()?.trash_entry(id)?)
+}
+
+/// Brings an entry back from the trash.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn restore_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
+    Ok(state.store()?.restore_entry(id)?)
+}
+
+/// Erases a trashed entry for good.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn purge_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
+    Ok(state.store()?.purge_entry(id)?)
+}
+
+/// Markdown as sanitised HTML, for the preview (shown in a frame where scripts cannot run).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn render_markdown(markdown: String) -> String {
+    reprise::render::markdown_to_html(&markdown)
+}
+
+/// Every tag with its use counts.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_tags(state: State<'_, AppState>) -> IpcResult<Vec<TagCount>> {
+    Ok(state.store()?.list_tags()?)
+}
+
+/// Keeps the editor's unsaved content so a crash cannot lose it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_draft(state: State<'_, AppState>, entry_id: Option<Uuid>, key: String, content: EntryInput) -> IpcResult<()> {
+    Ok(state.store()?.save_draft(entry_id, &key, &content)?)
+}
+
+/// Every kept draft, newest first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_drafts(state: State<'_, AppState>) -> IpcResult<Vec<Draft>> {
+    Ok(state.store()?.list_drafts()?)
+}
+
+/// Forgets a draft.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn discard_draft(state: State<'_, AppState>, entry_id: Option<Uuid>, key: String) -> IpcResult<()> {
+    Ok(state.store()?.discard_draft(entry_id, &key)?)
+}

@@ -1,0 +1,9 @@
+// Keep Windows from opening a console window beside the app in release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    if let Err(e) = reprise_desktop::run() {
+        eprintln!("reprise-desktop: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,148 @@
+// Which entry the editor shows, and the moves between entries. Leaving an entry commits it
+// first; when that fails the editor stays put so the unsaved text is never dropped (D4).
+
+import * as ipc from "../../ipc";
+import type { Entry, EntryInput, EntryKind, Template } from "../../ipc";
+import { app, bumpData, loadTags, templateById } from "../../lib/app.svelte";
+import { localToday } from "../../lib/dates";
+import { blankInput } from "../../lib/entries";
+import { describeError } from "../../lib/errors";
+import { scaffold } from "../../lib/prompts";
+import { showToast } from "../../lib/toasts.svelte";
+import { EditorSession } from "./session.svelte";
+
+type CommitListener = (entry: Entry, created: boolean) => void;
+
+export const editor = $state({
+  session: null as EditorSession | null,
+  loadingId: null as string | null,
+  error: null as string | null,
+});
+
+const listeners = new Set<CommitListener>();
+
+/** Lists subscribe to keep their rows in step with what the editor commits. */
+export function onEntryCommitted(listener: CommitListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let tagsTimer: ReturnType<typeof setTimeout> | null = null;
+function committed(entry: Entry, created: boolean): void {
+  for (const l of listeners) l(entry, created);
+  if (created) bumpData();
+  if (tagsTimer) clearTimeout(tagsTimer);
+  tagsTimer = setTimeout(() => void loadTags(), 800);
+}
+
+function session(opts: { entry?: Entry; input?: EntryInput; template?: Template | null; draftKey?: string }): EditorSession {
+  return new EditorSession({ ...opts, onCommitted: committed });
+}
+
+/** Commits the open entry before something else replaces it; false when that failed. */
+export async function leaveCurrent(): Promise<boolean> {
+  const s = editor.session;
+  if (!s) return true;
+  const ok = await s.flush();
+  if (!ok) {
+    showToast("This entry could not be saved, so it stays open. Your text is still here.", { kind: "error" });
+    return false;
+  }
+  s.dispose();
+  return true;
+}
+
+export async function openEntry(id: string): Promise<void> {
+  if (editor.session?.entryId === id) return;
+  if (!(await leaveCurrent())) return;
+  editor.loadingId = id;
+  editor.error = null;
+  try {
+    const entry = await ipc.getEntry(id);
+    if (editor.loadingId !== id) return;
+    editor.session = session({ entry, template: templateById(entry.template_id) });
+  } catch (e) {
+    if (editor.loadingId === id) {
+      editor.session = null;
+      editor.error = `This entry could not be opened: ${describeError(e)}`;
+    }
+  } finally {
+    if (editor.loadingId === id) editor.loadingId = null;
+  }
+}
+
+/** Starts an unsaved entry: from a template, or a blank quick note / session record. */
+export async function startNew(kind: EntryKind, template: Template | null = null): Promise<boolean> {
+  if (!(await leaveCurrent())) return false;
+  const input = blankInput(template?.kind ?? kind, localToday());
+  if (template) {
+    input.template_id = template.id;
+    input.body = scaffold(template.prompts);
+    if (input.kind === "session_record" && !input.session) input.session = blankInput("session_record", "").session;
+  }
+  editor.error = null;
+  editor.session = session({ input, template });
+  if (app.view !== "journal" && app.view !== "search") app.view = "journal";
+  return true;
+}
+
+/** Opens a draft that belongs to no entry yet (crash recovery), as an unsaved new entry. */
+export async function openDraftAsNew(content: EntryInput, draftKey: string): Promise<void> {
+  if (!(await leaveCurrent())) return;
+  const s = session({ input: content, template: templateById(content.template_id), draftKey });
+  editor.session = s;
+  s.restored(content);
+}
+
+/** Opens an entry with a draft's content in place of the committed text, ready to save. */
+export async function openEntryWithDraft(id: string, content: EntryInput): Promise<void> {
+  if (!(await leaveCurrent())) return;
+  const entry = await ipc.getEntry(id);
+  const s = session({ entry, template: templateById(content.template_id) });
+  editor.session = s;
+  s.restored(content);
+}
+
+export async function closeEditor(): Promise<void> {
+  if (await leaveCurrent()) editor.session = null;
+}
+
+/** Moves the open entry to the trash, with an Undo in the toast. */
+export async function trashOpenEntry(): Promise<void> {
+  const s = editor.session;
+  if (!s) return;
+  if (s.isNew && !s.dirty) {
+    s.dispose();
+    editor.session = null;
+    return;
+  }
+  if (!(await s.flush())) {
+    showToast("This entry could not be saved, so it was not moved to the trash.", { kind: "error" });
+    return;
+  }
+  const id = s.entryId;
+  if (!id) return;
+  await ipc.trashEntry(id);
+  s.dispose();
+  editor.session = null;
+  bumpData();
+  void loadTags();
+  showToast("Moved to the trash.", {
+    action: {
+      label: "Undo",
+      run: async () => {
+        await ipc.restoreEntry(id);
+        bumpData();
+        void loadTags();
+        await openEntry(id);
+      },
+    },
+  });
+}
+
+/** Commits whatever is open (window closing); false when it could not be saved. */
+export async function flushEditor(): Promise<boolean> {
+  const s = editor.session;
+  if (!s) return true;
+  return s.flush();
+}

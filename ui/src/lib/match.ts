@@ -1,0 +1,14 @@
+// Whether an entry belongs in a filtered list, to keep rows in step without asking the core.
+
+import type { Entry } from "../ipc";
+import type { FilterState } from "./filters";
+
+export function entryMatches(e: Pick<Entry, "tags" | "kind" | "template_id" | "occurred_on" | "starred">, f: FilterState, templateKey: (id: string) => string | null): boolean {
+  if (!f.tags.every((t) => e.tags.includes(t))) return false;
+  if (f.kind && e.kind !== f.kind) return false;
+  if (f.template && e.template_id !== f.template && (e.template_id === null || templateKey(e.template_id) !== f.template)) return false;
+  if (f.since && e.occurred_on < f.since) return false;
+  if (f.until && e.occurred_on > f.until) return false;
+  if (f.starred && !e.starred) return false;
+  return true;
+}
