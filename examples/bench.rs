@@ -20,6 +20,7 @@ use clap::Parser;
 use reprise::demo::{self, DemoOptions};
 use reprise::model::{EntryFilter, EntryInput};
 use reprise::search::SearchRequest;
+use reprise::store::TagCount;
 use reprise::Store;
 use serde_json::Value;
 use std::ffi::{OsStr, OsString};
@@ -69,6 +70,10 @@ struct Opts {
     /// The sample's seed.
     #[arg(long, default_value_t = 2024)]
     seed: u64,
+    /// Skip building and the command lines: time opening and the in-process queries on this
+    /// existing journal (opened read-write, so an older one is migrated first).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["entries", "keep"])]
+    journal: Option<PathBuf>,
     /// The `reprise` binary to time [default: target/release/reprise, beside this example].
     #[arg(long, value_name = "PATH")]
     cli: Option<PathBuf>,
@@ -371,6 +376,12 @@ fn step(what: impl std::fmt::Display) {
 }
 
 fn run(opts: &Opts) -> Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("bench: warning: this is a debug build of the benchmark; run it with --release");
+    }
+    if let Some(journal) = &opts.journal {
+        return queries_only(opts, journal);
+    }
     let entries = opts
         .entries
         .unwrap_or(if opts.quick { 2_000 } else { 50_000 });
@@ -391,9 +402,6 @@ fn run(opts: &Opts) -> Result<()> {
         reprise: locate_cli(opts)?,
     };
     let (_temp, dir) = work_dir(opts)?;
-    if cfg!(debug_assertions) {
-        eprintln!("bench: warning: this is a debug build of the benchmark; run it with --release");
-    }
     let started = chrono::Local::now();
     let load_before = load_average();
     let mut setup: Vec<Row> = Vec::new();
@@ -416,26 +424,10 @@ fn run(opts: &Opts) -> Result<()> {
     let summary = demo::fill(&store, &sample)?;
     let build = t.elapsed();
     let planted = plant_rare_word(&store, entries)?;
-    let live = store.count_entries(&EntryFilter::default())?;
-    let rare_count = store.search_count(&request(RARE_WORD, 20))?;
-    let common_count = store.search_count(&request(COMMON_WORD, 20))?;
-    if common_count * 2 < live {
-        return Err(format!(
-            "{COMMON_WORD:?} is in only {common_count} of {live} entries; the sample changed, pick a commoner word"
-        )
-        .into());
-    }
-    let tags = store.list_tags()?;
-    let common_tag = tags.first().ok_or("the sample has no tags")?.clone();
-    let rare_tag = tags
-        .iter()
-        .rev()
-        .find(|t| t.entries > 0)
-        .ok_or("the sample has no tags")?
-        .clone();
+    let probes = Probes::of(&store)?;
     let average_words = average_words(&store)?;
     setup.push(Row::new(
-        format!("Build the source journal in process ({entries} entries, demo + bulk insert)"),
+        format!("Build the source journal in process ({entries} entries: demo, bulk insert)"),
         Stats::once(build),
     ));
 
@@ -451,10 +443,10 @@ fn run(opts: &Opts) -> Result<()> {
     drop(store);
     let source_size = journal_size(&source);
     let bench_peak_build = own_peak_rss();
-    reset_own_peak_rss();
 
     // 3. Cold command-line processes.
     let mut commands: Vec<Row> = Vec::new();
+    let live = probes.live;
     step(format_args!(
         "reprise import ×{slow_runs}, each into a new journal"
     ));
@@ -463,6 +455,7 @@ fn run(opts: &Opts) -> Result<()> {
     let mut journals = Vec::new();
     for i in 1..=slow_runs {
         let journal = dir.join(format!("import-{i}")).join("journal.reprise");
+        settle();
         let run = cli.run(&[
             "--journal".as_ref(),
             journal.as_os_str(),
@@ -518,13 +511,10 @@ fn run(opts: &Opts) -> Result<()> {
             }
         }
     };
+    let (common_count, common_tag) = (probes.common_count, &probes.common_tag);
     let limit = ["--limit".as_ref(), "20".as_ref()];
-    let reads: Vec<(
-        String,
-        Vec<&OsStr>,
-        Option<Duration>,
-        Box<dyn Fn(&str) -> Result<(), String>>,
-    )> = vec![
+    type Check = Box<dyn Fn(&str) -> Result<(), String>>;
+    let reads: Vec<(String, Vec<&OsStr>, Option<Duration>, Check)> = vec![
         (
             "`list --limit 20` (newest 20)".into(),
             [&[jf, j, "list".as_ref()][..], &limit].concat(),
@@ -551,7 +541,10 @@ fn run(opts: &Opts) -> Result<()> {
             Box::new(lines_at_least(20)),
         ),
         (
-            format!("`search {RARE_WORD}` (rare: in {rare_count} of {live} entries)"),
+            format!(
+                "`search {RARE_WORD}` (rare: in {} of {live} entries)",
+                probes.rare_count
+            ),
             vec![jf, j, "search".as_ref(), RARE_WORD.as_ref()],
             Some(ms(30)),
             Box::new(contains(format!("**{RARE_WORD}**"))),
@@ -588,13 +581,12 @@ fn run(opts: &Opts) -> Result<()> {
         ),
     ];
     for (name, args, target, check) in reads {
-        step(format_args!(
-            "reprise {} ×{fast_runs}",
-            name.trim_start_matches('`')
-                .split('`')
-                .next()
-                .unwrap_or(&name)
-        ));
+        let shown = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ");
+        step(format_args!("reprise {shown} ×{fast_runs}"));
         let (stats, peak) = cli.repeat(fast_runs, &args, check)?;
         let mut row = Row::new(name, stats).command(peak);
         row.time_target = target;
@@ -603,9 +595,11 @@ fn run(opts: &Opts) -> Result<()> {
 
     step(format_args!("reprise export --format json ×{slow_runs}"));
     let cli_json = dir.join("cli-export.json");
-    let (stats, peak) = cli.repeat(
-        slow_runs,
-        &[
+    let mut walls = Vec::new();
+    let mut peak: Option<u64> = None;
+    for _ in 0..slow_runs {
+        settle();
+        let run = cli.run(&[
             jf,
             j,
             "export".as_ref(),
@@ -613,11 +607,12 @@ fn run(opts: &Opts) -> Result<()> {
             "json".as_ref(),
             "--output".as_ref(),
             cli_json.as_os_str(),
-        ],
-        |_| Ok(()),
-    )?;
+        ])?;
+        walls.push(run.wall);
+        peak = peak.max(run.rss);
+    }
     commands.push(
-        Row::new("`export --format json`", stats)
+        Row::new("`export --format json`", Stats::of(walls))
             .target(ms(3_000))
             .command(peak),
     );
@@ -632,12 +627,12 @@ fn run(opts: &Opts) -> Result<()> {
     step(format_args!(
         "reprise export --format markdown ×{slow_runs}, each into a new folder"
     ));
-    let mut md_walls = Vec::new();
-    let mut md_peak: Option<u64> = None;
-    let mut markdown_size = 0;
-    let mut markdown_files = 0;
+    let mut walls = Vec::new();
+    let mut peak: Option<u64> = None;
+    let (mut markdown_size, mut markdown_files) = (0, 0);
     for i in 1..=slow_runs {
         let folder = dir.join(format!("markdown-{i}"));
+        settle();
         let run = cli.run(&[
             jf,
             j,
@@ -647,10 +642,10 @@ fn run(opts: &Opts) -> Result<()> {
             "--output".as_ref(),
             folder.as_os_str(),
         ])?;
-        md_walls.push(run.wall);
-        md_peak = md_peak.max(run.rss);
+        walls.push(run.wall);
+        peak = peak.max(run.rss);
         (markdown_size, markdown_files) = folder_size(&folder)?;
-        // One entry, one file, plus the export's marker file.
+        // One file per entry, and the export's marker file.
         if markdown_files < live {
             return Err(format!(
                 "the Markdown export wrote {markdown_files} files for {live} entries"
@@ -662,154 +657,15 @@ fn run(opts: &Opts) -> Result<()> {
         }
     }
     commands.push(
-        Row::new("`export --format markdown`", Stats::of(md_walls))
+        Row::new("`export --format markdown`", Stats::of(walls))
             .target(ms(3_000))
-            .command(md_peak),
+            .command(peak),
     );
 
-    // 4. Opening: the check a read-write open runs, and the opens themselves.
-    step("timing PRAGMA quick_check and Store::open on the imported journal");
-    let mut opening: Vec<Row> = Vec::new();
-    let flags =
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = rusqlite::Connection::open_with_flags(&journal, flags)?;
-    let check = |pragma: &str| -> Result<()> {
-        let result: String = conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))?;
-        if result == "ok" {
-            Ok(())
-        } else {
-            Err(format!("{pragma} found a problem: {result}").into())
-        }
-    };
-    opening.push(Row::new(
-        "`PRAGMA quick_check` (run by every read-write open)",
-        time_n(3, || check("quick_check"))?,
-    ));
-    opening.push(Row::new(
-        "`PRAGMA integrity_check` (run before an import commits, and on backups)",
-        time_n(1, || check("integrity_check"))?,
-    ));
-    drop(conn);
-    opening.push(Row::new(
-        "`Store::open` read-write (the desktop app's launch)",
-        time_n(3, || {
-            Store::open(&journal)?;
-            Ok(())
-        })?,
-    ));
-    opening.push(Row::new(
-        "`Store::open_read_only` (every read-only CLI command)",
-        time_n(3, || {
-            Store::open_read_only(&journal)?;
-            Ok(())
-        })?,
-    ));
-
-    // 5. In process, one open store.
-    step(format_args!(
-        "in-process queries ×{iterations} on one open Store"
-    ));
-    let store = Store::open(&journal)?;
-    reset_own_peak_rss();
-    let mut in_process: Vec<Row> = Vec::new();
-    let page = |tags: Vec<String>| EntryFilter {
-        tags,
-        limit: Some(20),
-        ..EntryFilter::default()
-    };
-    let expect = |what: &str, got: usize, want: usize| -> Result<()> {
-        if got == want {
-            Ok(())
-        } else {
-            Err(format!("{what} gave {got} rows, expected {want}").into())
-        }
-    };
-    in_process.push(Row::new(
-        "List newest 20",
-        time_n(iterations, || {
-            expect("list", store.list_entries(&page(vec![]))?.items.len(), 20)
-        })?,
-    ));
-    in_process.push(Row::new(
-        format!(
-            "List tag `{}` (most used: {} entries), 20",
-            common_tag.name, common_tag.entries
-        ),
-        time_n(iterations, || {
-            expect(
-                "tag list",
-                store
-                    .list_entries(&page(vec![common_tag.name.clone()]))?
-                    .items
-                    .len(),
-                20,
-            )
-        })?,
-    ));
-    let rare_tag_want = rare_tag.entries.min(20) as usize;
-    in_process.push(Row::new(
-        format!(
-            "List tag `{}` (least used: {} entries), 20",
-            rare_tag.name, rare_tag.entries
-        ),
-        time_n(iterations, || {
-            expect(
-                "tag list",
-                store
-                    .list_entries(&page(vec![rare_tag.name.clone()]))?
-                    .items
-                    .len(),
-                rare_tag_want,
-            )
-        })?,
-    ));
-    let rare_want = (rare_count as usize).min(20);
-    in_process.push(
-        Row::new(
-            format!("Search `{RARE_WORD}` (rare), 20 with snippets"),
-            time_n(iterations, || {
-                expect(
-                    "search",
-                    store.search(&request(RARE_WORD, 20))?.items.len(),
-                    rare_want,
-                )
-            })?,
-        )
-        .target(ms(5)),
-    );
-    in_process.push(
-        Row::new(
-            format!("Search `{COMMON_WORD}` (common), 20 with snippets"),
-            time_n(iterations, || {
-                expect(
-                    "search",
-                    store.search(&request(COMMON_WORD, 20))?.items.len(),
-                    20,
-                )
-            })?,
-        )
-        .target(ms(5)),
-    );
-    in_process.push(Row::new(
-        format!("Count search matches (`{COMMON_WORD}`)"),
-        time_n(iterations, || {
-            let n = store.search_count(&request(COMMON_WORD, 20))?;
-            expect("search count", n as usize, common_count as usize)
-        })?,
-    ));
-    in_process.push(Row::new(
-        "Count entries",
-        time_n(iterations, || {
-            expect(
-                "count",
-                store.count_entries(&EntryFilter::default())? as usize,
-                live as usize,
-            )
-        })?,
-    ));
-    let bench_peak_queries = own_peak_rss();
-    let open_size = journal_size(&journal);
-    drop(store);
+    // 4 and 5. Opening, and queries on one open store, as the desktop app does them.
+    settle();
+    let opening = opening_rows(&journal)?;
+    let (in_process, bench_peak_queries) = in_process_rows(&journal, iterations, &probes)?;
 
     // 6. The report.
     let largest_command = commands
@@ -822,12 +678,8 @@ fn run(opts: &Opts) -> Result<()> {
             size(source_size),
         ),
         (
-            "Imported journal (main file + WAL, after `import` exits)".into(),
+            "Imported journal (main file + WAL, after the commands)".into(),
             size(imported_size),
-        ),
-        (
-            "Imported journal while the store is open (main file + WAL)".into(),
-            size(open_size),
         ),
         ("JSON export (the fixture)".into(), size(exported.bytes)),
         (
@@ -849,7 +701,7 @@ fn run(opts: &Opts) -> Result<()> {
     }
     if let Some(b) = bench_peak_queries {
         sizes.push((
-            "Peak memory of this benchmark over the in-process queries".into(),
+            "Peak memory of this benchmark over the in-process queries (one open store)".into(),
             size(b),
         ));
     }
@@ -859,17 +711,13 @@ fn run(opts: &Opts) -> Result<()> {
     );
     let report = render(&Report {
         date: started.format("%Y-%m-%d %H:%M %Z").to_string(),
-        load: format!(
-            "{} at the start, {} at the end",
-            load_before,
-            load_average()
-        ),
+        load: format!("{load_before} at the start, {} at the end", load_average()),
         machine: machine(&dir),
         sample: sample_line,
-        cli: cli.reprise.display().to_string(),
-        fast_runs,
-        slow_runs,
-        iterations,
+        method: format!(
+            "CLI `{}`, each command a new process ({fast_runs}× for reads, {slow_runs}× for imports and exports, after a `sync`); in process {iterations}× per query. Targets are judged on p95 (the slowest run when there are fewer than 20).",
+            cli.reprise.display()
+        ),
         sections: vec![
             ("Setup (reported, not targets)", setup),
             ("Cold CLI process", commands),
@@ -888,6 +736,247 @@ fn run(opts: &Opts) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--journal PATH`: opening and the in-process queries only, on an existing journal.
+fn queries_only(opts: &Opts, journal: &Path) -> Result<()> {
+    if !journal.is_file() {
+        return Err(format!("no journal at {}", journal.display()).into());
+    }
+    let iterations = if opts.quick { 200 } else { 300 };
+    let started = chrono::Local::now();
+    let load_before = load_average();
+    // Opening read-write first migrates an older journal, so that the timings are of this build.
+    let probes = Probes::of(&Store::open(journal)?)?;
+    let opening = opening_rows(journal)?;
+    let (in_process, peak) = in_process_rows(journal, iterations, &probes)?;
+    let mut sizes = vec![(
+        "Journal (main file + WAL)".to_owned(),
+        size(journal_size(journal)),
+    )];
+    if let Some(b) = peak {
+        sizes.push((
+            "Peak memory over the in-process queries (one open store)".into(),
+            size(b),
+        ));
+    }
+    let report = render(&Report {
+        date: started.format("%Y-%m-%d %H:%M %Z").to_string(),
+        load: format!("{load_before} at the start, {} at the end", load_average()),
+        machine: machine(journal.parent().unwrap_or(Path::new("."))),
+        sample: format!("{} ({} live entries)", journal.display(), probes.live),
+        method: format!("in process {iterations}× per query; no command lines (--journal)."),
+        sections: vec![
+            ("Opening the journal", opening),
+            ("In process, one open `Store`", in_process),
+        ],
+        sizes,
+        notes: Vec::new(),
+    });
+    print!("{report}");
+    Ok(())
+}
+
+/// What the queries look for and how much of it there is, read from the journal itself.
+struct Probes {
+    live: u64,
+    rare_count: u64,
+    common_count: u64,
+    common_tag: TagCount,
+    rare_tag: TagCount,
+}
+
+impl Probes {
+    fn of(store: &Store) -> Result<Probes> {
+        let live = store.count_entries(&EntryFilter::default())?;
+        let rare_count = store.search_count(&request(RARE_WORD, 20))?;
+        let common_count = store.search_count(&request(COMMON_WORD, 20))?;
+        if common_count * 2 < live {
+            return Err(format!(
+                "{COMMON_WORD:?} is in only {common_count} of {live} entries; the sample changed, pick a commoner word"
+            )
+            .into());
+        }
+        if rare_count == 0 || rare_count * 1000 > live {
+            return Err(format!("{RARE_WORD:?} is in {rare_count} of {live} entries; it should be in fewer than 0.1%").into());
+        }
+        let tags = store.list_tags()?;
+        let common_tag = tags.first().ok_or("the journal has no tags")?.clone();
+        let rare_tag = tags
+            .iter()
+            .rev()
+            .find(|t| t.entries > 0)
+            .ok_or("the journal has no tags")?
+            .clone();
+        Ok(Probes {
+            live,
+            rare_count,
+            common_count,
+            common_tag,
+            rare_tag,
+        })
+    }
+}
+
+/// The check a read-write open runs, and the two ways of opening.
+fn opening_rows(journal: &Path) -> Result<Vec<Row>> {
+    step("timing PRAGMA quick_check and Store::open");
+    let mut rows = Vec::new();
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(journal, flags)?;
+    let check = |pragma: &str| -> Result<()> {
+        let result: String = conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(format!("{pragma} found a problem: {result}").into())
+        }
+    };
+    rows.push(Row::new(
+        "`PRAGMA quick_check` (part of every read-write open)",
+        time_n(3, || check("quick_check"))?,
+    ));
+    rows.push(Row::new(
+        "`PRAGMA integrity_check` (before an import commits, and on every backup)",
+        time_n(1, || check("integrity_check"))?,
+    ));
+    drop(conn);
+    rows.push(Row::new(
+        "`Store::open` read-write (the desktop app's launch, import)",
+        time_n(3, || {
+            Store::open(journal)?;
+            Ok(())
+        })?,
+    ));
+    rows.push(Row::new(
+        "`Store::open_read_only` (every read-only command)",
+        time_n(3, || {
+            Store::open_read_only(journal)?;
+            Ok(())
+        })?,
+    ));
+    Ok(rows)
+}
+
+/// The queries the desktop app makes, each `iterations` times on one store opened read-write;
+/// also returns this process's peak memory over them.
+fn in_process_rows(
+    journal: &Path,
+    iterations: usize,
+    p: &Probes,
+) -> Result<(Vec<Row>, Option<u64>)> {
+    step(format_args!(
+        "in-process queries ×{iterations} on one open Store"
+    ));
+    let store = Store::open(journal)?;
+    reset_own_peak_rss();
+    let mut rows: Vec<Row> = Vec::new();
+    let page = |tags: Vec<String>| EntryFilter {
+        tags,
+        limit: Some(20),
+        ..EntryFilter::default()
+    };
+    let expect = |what: &str, got: usize, want: usize| -> Result<()> {
+        if got == want {
+            Ok(())
+        } else {
+            Err(format!("{what} gave {got} rows, expected {want}").into())
+        }
+    };
+    rows.push(Row::new(
+        "List newest 20",
+        time_n(iterations, || {
+            expect("list", store.list_entries(&page(vec![]))?.items.len(), 20)
+        })?,
+    ));
+    for (which, tag) in [("most", &p.common_tag), ("least", &p.rare_tag)] {
+        let want = tag.entries.min(20) as usize;
+        rows.push(Row::new(
+            format!(
+                "List tag `{}` ({which} used: {} entries), 20",
+                tag.name, tag.entries
+            ),
+            time_n(iterations, || {
+                expect(
+                    "tag list",
+                    store
+                        .list_entries(&page(vec![tag.name.clone()]))?
+                        .items
+                        .len(),
+                    want,
+                )
+            })?,
+        ));
+    }
+    let rare_want = (p.rare_count as usize).min(20);
+    rows.push(
+        Row::new(
+            format!("Search `{RARE_WORD}` (rare), 20 with snippets"),
+            time_n(iterations, || {
+                expect(
+                    "search",
+                    store.search(&request(RARE_WORD, 20))?.items.len(),
+                    rare_want,
+                )
+            })?,
+        )
+        .target(ms(5)),
+    );
+    rows.push(
+        Row::new(
+            format!("Search `{COMMON_WORD}` (common), 20 with snippets"),
+            time_n(iterations, || {
+                expect(
+                    "search",
+                    store.search(&request(COMMON_WORD, 20))?.items.len(),
+                    20,
+                )
+            })?,
+        )
+        .target(ms(5)),
+    );
+    // The desktop app searches as the person types, the last word as a prefix, from the first
+    // letter: the broadest query it sends.
+    let typed = SearchRequest {
+        prefix_last: true,
+        ..request("s", 20)
+    };
+    rows.push(Row::new(
+        "Search as you type `s` (prefix, as the desktop app sends it), 20",
+        time_n(iterations, || {
+            expect("search", store.search(&typed)?.items.len(), 20)
+        })?,
+    ));
+    rows.push(Row::new(
+        format!("Count search matches (`{COMMON_WORD}`)"),
+        time_n(iterations, || {
+            let n = store.search_count(&request(COMMON_WORD, 20))?;
+            expect("search count", n as usize, p.common_count as usize)
+        })?,
+    ));
+    rows.push(Row::new(
+        "Count entries",
+        time_n(iterations, || {
+            expect(
+                "count",
+                store.count_entries(&EntryFilter::default())? as usize,
+                p.live as usize,
+            )
+        })?,
+    ));
+    rows.push(Row::new(
+        "List tags with counts (the desktop app's sidebar, at launch)",
+        time_n(iterations.min(50), || {
+            let tags = store.list_tags()?;
+            expect(
+                "tags",
+                usize::from(tags.first().map(|t| t.entries) == Some(p.common_tag.entries)),
+                1,
+            )
+        })?,
+    ));
+    Ok((rows, own_peak_rss()))
 }
 
 fn request(query: &str, limit: u32) -> SearchRequest {
@@ -1018,6 +1107,11 @@ fn folder_size(dir: &Path) -> Result<(u64, u64)> {
     Ok((bytes, files))
 }
 
+/// Flushes what earlier runs wrote, so that a timed write does not pay for the last one's.
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 /// This process's peak resident set (`VmHWM`) since it started or was last reset.
 fn own_peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -1126,10 +1220,7 @@ struct Report {
     load: String,
     machine: Vec<(&'static str, String)>,
     sample: String,
-    cli: String,
-    fast_runs: usize,
-    slow_runs: usize,
-    iterations: usize,
+    method: String,
     sections: Vec<(&'static str, Vec<Row>)>,
     sizes: Vec<(String, String)>,
     notes: Vec<String>,
@@ -1144,11 +1235,7 @@ fn render(r: &Report) -> String {
     }
     let _ = writeln!(s, "- **Load average** (1, 5, 15 min): {}", r.load);
     let _ = writeln!(s, "- **Journal**: {}", r.sample);
-    let _ = writeln!(
-        s,
-        "- **Method**: CLI `{}`, each command a new process ({}× for reads, {}× for imports and exports); in process {}× per query. Targets are judged on p95 (the slowest run when there are fewer than 20).\n",
-        r.cli, r.fast_runs, r.slow_runs, r.iterations
-    );
+    let _ = writeln!(s, "- **Method**: {}\n", r.method);
     let _ = writeln!(
         s,
         "| Measure | Runs | Target | p50 | p95 | max | Peak RSS | Result |"

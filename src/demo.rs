@@ -90,7 +90,10 @@ const SPAN_DAYS: i64 = 730;
 /// Any store error; [`Error::Invalid`] for a bad profile.
 pub fn ensure_sample(store: &Store, profile: &crate::model::PersonInput) -> Result<()> {
     let existing = store.count_entries(&EntryFilter::default())?
-        + store.count_entries(&EntryFilter { trash: true, ..EntryFilter::default() })?;
+        + store.count_entries(&EntryFilter {
+            trash: true,
+            ..EntryFilter::default()
+        })?;
     if existing == 0 {
         fill(store, &DemoOptions::default())?;
     }

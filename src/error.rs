@@ -35,7 +35,11 @@ pub enum Error {
 
     /// The file failed SQLite's integrity check; it has not been written to.
     #[error("the journal at {} is damaged ({detail}); it has not been changed. Restore a backup from {}", path.display(), backups.display())]
-    Damaged { path: PathBuf, detail: String, backups: PathBuf },
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        backups: PathBuf,
+    },
 
     /// Another process holds the journal's write lock.
     #[error("the journal at {} is open for writing in another Reprise process (the desktop app or another command); close it and try again", path.display())]
@@ -51,7 +55,10 @@ pub enum Error {
 
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The core's result type.
@@ -78,17 +85,26 @@ impl Error {
 
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), reason: reason.into() }
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`Error::Import`].
     pub fn import(location: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Import { location: location.into(), reason: reason.into() }
+        Error::Import {
+            location: location.into(),
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`Error::Io`].
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -388,6 +388,14 @@ impl Excerpt {
                 | Event::DisplayMath(text) => excerpt.push(&text),
                 Event::SoftBreak | Event::HardBreak | Event::Rule => excerpt.pending_space = true,
                 Event::Start(tag) if !is_inline(&tag) => excerpt.pending_space = true,
+                // A template's prompt heading runs into its answer in one line of text; a colon
+                // keeps "Description: We began…" readable.
+                Event::End(TagEnd::Heading(_)) => {
+                    if excerpt.text.ends_with(|c: char| c.is_alphanumeric()) {
+                        excerpt.push(":");
+                    }
+                    excerpt.pending_space = true;
+                }
                 Event::End(tag) if !is_inline_end(tag) => excerpt.pending_space = true,
                 Event::Start(_)
                 | Event::End(_)

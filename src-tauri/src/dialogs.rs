@@ -48,9 +48,17 @@ pub fn ask(app: &AppHandle, purpose: Purpose) -> Option<PathBuf> {
             .add_filter("Reprise JSON", &["json"])
             .set_file_name(format!("reprise-{today}.json"))
             .blocking_save_file(),
-        Purpose::ExportMarkdown => dialog.set_title("Choose an empty folder for the Markdown export").blocking_pick_folder(),
-        Purpose::ImportJson => dialog.set_title("Import a Reprise JSON export").add_filter("Reprise JSON", &["json"]).blocking_pick_file(),
-        Purpose::ImportJrnl => dialog.set_title("Import a jrnl JSON export").add_filter("jrnl JSON", &["json"]).blocking_pick_file(),
+        Purpose::ExportMarkdown => dialog
+            .set_title("Choose an empty folder for the Markdown export")
+            .blocking_pick_folder(),
+        Purpose::ImportJson => dialog
+            .set_title("Import a Reprise JSON export")
+            .add_filter("Reprise JSON", &["json"])
+            .blocking_pick_file(),
+        Purpose::ImportJrnl => dialog
+            .set_title("Import a jrnl JSON export")
+            .add_filter("jrnl JSON", &["json"])
+            .blocking_pick_file(),
         Purpose::Attach => dialog.set_title("Attach a file").blocking_pick_file(),
     };
     picked.and_then(|p| p.into_path().ok())

@@ -19,7 +19,10 @@ pub struct IpcError {
 impl IpcError {
     /// An error of the shell's own.
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        IpcError { kind: kind.to_owned(), message: message.into() }
+        IpcError {
+            kind: kind.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -30,10 +33,16 @@ impl From<reprise::Error> for IpcError {
             eprintln!("reprise: {kind}: {e:?}");
         }
         let message = match kind {
-            "DiskFull" => "The disk is full, so this was not saved. Free some space and it will save again.".to_owned(),
+            "DiskFull" => {
+                "The disk is full, so this was not saved. Free some space and it will save again."
+                    .to_owned()
+            }
             _ => e.to_string(),
         };
-        IpcError { kind: kind.to_owned(), message }
+        IpcError {
+            kind: kind.to_owned(),
+            message,
+        }
     }
 }
 

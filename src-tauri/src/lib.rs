@@ -104,12 +104,18 @@ mod tests {
     /// (which sets `REPRISE_WRITE_BINDINGS=1`) after changing a command or type.
     #[test]
     fn typescript_bindings_are_up_to_date() {
-        let generated = super::specta_builder().export_str(super::typescript()).expect("bindings export");
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
+        let generated = super::specta_builder()
+            .export_str(super::typescript())
+            .expect("bindings export");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
         if std::env::var_os("REPRISE_WRITE_BINDINGS").is_some() {
             std::fs::write(&path, &generated).expect("write bindings");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == generated, "ui/src/ipc/bindings.ts is stale: run `make bindings`");
+        assert!(
+            committed == generated,
+            "ui/src/ipc/bindings.ts is stale: run `make bindings`"
+        );
     }
 }

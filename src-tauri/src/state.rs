@@ -66,7 +66,14 @@ impl AppState {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        AppState { own_path, settings_path, inner: Mutex::new(Inner { settings, store: None }) }
+        AppState {
+            own_path,
+            settings_path,
+            inner: Mutex::new(Inner {
+                settings,
+                store: None,
+            }),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -143,7 +150,8 @@ impl AppState {
         let json = serde_json::to_vec_pretty(&self.lock().settings)
             .map_err(|e| IpcError::new("Internal", e.to_string()))?;
         if let Some(dir) = self.settings_path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
         }
         let tmp = self.settings_path.with_extension("json.tmp");
         std::fs::write(&tmp, json)

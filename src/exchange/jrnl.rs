@@ -10,7 +10,9 @@
 //! ([`entry_id`]): importing the same file again finds every entry already there and adds
 //! nothing, and an entry edited in Reprise since is never overwritten.
 
-use super::{file_label, parse_location, read_capped, ImportReport, Merge, Progress, Section, Ticker};
+use super::{
+    file_label, parse_location, read_capped, ImportReport, Merge, Progress, Section, Ticker,
+};
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryInput, EntryKind, MAX_TITLE_CHARS};
 use crate::store::exchange as sx;
@@ -37,7 +39,8 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 /// spells them. Two entries differ in id unless they have the same date, time, title and
 /// body — in which case they are the same entry.
 pub fn entry_id(date: &str, time: &str, title: &str, body: &str) -> Uuid {
-    let millis = stamp(date, time).map_or(0, |t| t.timestamp_millis().clamp(0, (1 << 48) - 1)) as u64;
+    let millis =
+        stamp(date, time).map_or(0, |t| t.timestamp_millis().clamp(0, (1 << 48) - 1)) as u64;
     let mut hasher = Sha256::new();
     for part in ["jrnl", date, time, title] {
         hasher.update(part.as_bytes());
@@ -62,7 +65,11 @@ pub fn entry_id(date: &str, time: &str, title: &str, body: &str) -> Uuid {
 /// # Errors
 /// [`Error::Import`] naming the file, `entries[i]` and the field for anything wrong in the
 /// file; nothing has been written then.
-pub fn import(store: &Store, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
+pub fn import(
+    store: &Store,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
     let file = file_label(path);
     let ticker = Ticker::start(progress, "reading", 1);
     let bytes = read_capped(path, MAX_FILE_BYTES)?;
@@ -125,7 +132,11 @@ fn decide(
     let merges = entries
         .iter()
         .map(|e| {
-            let m = if journal.contains_key(&e.id) || !seen.insert(e.id) { Merge::Skip } else { Merge::Add };
+            let m = if journal.contains_key(&e.id) || !seen.insert(e.id) {
+                Merge::Skip
+            } else {
+                Merge::Add
+            };
             m.count(&mut report.entries);
             m
         })
@@ -186,34 +197,53 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
 fn parse(bytes: &[u8], file: &str) -> Result<Vec<RawEntry>> {
     let failed_at = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = FileSeed(&failed_at).deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let parsed = FileSeed(&failed_at)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
     match parsed {
         Ok(Some(entries)) => Ok(entries),
-        Ok(None) => Err(Error::import(file, "no \"entries\" list: is this jrnl's JSON export (jrnl --format json)?")),
-        Err(e) => Err(Error::import(parse_location(file, failed_at.get()), e.to_string())),
+        Ok(None) => Err(Error::import(
+            file,
+            "no \"entries\" list: is this jrnl's JSON export (jrnl --format json)?",
+        )),
+        Err(e) => Err(Error::import(
+            parse_location(file, failed_at.get()),
+            e.to_string(),
+        )),
     }
 }
 
 /// The entry's moment, reading jrnl's local date and time as UTC (jrnl records no zone).
 fn stamp(date: &str, time: &str) -> Option<DateTime<Utc>> {
     let day = super::json::strict_date(date)?;
-    let at = if time.is_empty() { NaiveTime::MIN } else { parse_time(time)? };
+    let at = if time.is_empty() {
+        NaiveTime::MIN
+    } else {
+        parse_time(time)?
+    };
     Some(day.and_time(at).and_utc())
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M").or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S")).ok()
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .ok()
 }
 
 fn validate(file: &str, index: usize, r: RawEntry) -> Result<Entry> {
-    let err = |field: &str, reason: String| Error::import(format!("{file}: entries[{index}]: {field}"), reason);
+    let err = |field: &str, reason: String| {
+        Error::import(format!("{file}: entries[{index}]: {field}"), reason)
+    };
     let date: NaiveDate = super::json::strict_date(&r.date)
         .ok_or_else(|| err("date", format!("{:?} is not a date (YYYY-MM-DD)", r.date)))?;
     let time_text = r.time.as_deref().map(str::trim).unwrap_or("");
     let time = if time_text.is_empty() {
         None
     } else {
-        Some(parse_time(time_text).ok_or_else(|| err("time", format!("{time_text:?} is not a time (HH:MM)")))?)
+        Some(
+            parse_time(time_text)
+                .ok_or_else(|| err("time", format!("{time_text:?} is not a time (HH:MM)")))?,
+        )
     };
     let id = entry_id(&r.date, r.time.as_deref().unwrap_or(""), &r.title, &r.body);
     let at = date.and_time(time.unwrap_or(NaiveTime::MIN)).and_utc();
@@ -263,11 +293,19 @@ fn fit_title(title: &str, body: String) -> (String, String) {
     if fits {
         return (title.to_owned(), body);
     }
-    let mut short: String = title.chars().map(|c| if c.is_control() { ' ' } else { c }).take(80).collect();
+    let mut short: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(80)
+        .collect();
     if title.chars().count() > 80 {
         short = short.trim_end().to_owned();
         short.push('…');
     }
-    let body = if body.is_empty() { title.to_owned() } else { format!("{title}\n\n{body}") };
+    let body = if body.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{title}\n\n{body}")
+    };
     (short, body)
 }

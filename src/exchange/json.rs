@@ -23,8 +23,8 @@
 //! attachments from the top-level list.
 
 use super::{
-    file_label, flush, parse_location, read_capped, write_atomically, write_error, ExportSummary,
-    ImportReport, Merge, Progress, Section, Ticker,
+    file_label, flush, open_capped, parse_location, write_atomically, write_error, ExportSummary,
+    ImportReport, Merge, Progress, Ticker,
 };
 use crate::error::{Error, Result};
 use crate::model::{
@@ -39,7 +39,7 @@ use crate::Store;
 use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::Transaction;
-use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
 use std::cell::{Cell, RefCell};
@@ -243,13 +243,14 @@ impl From<StoredAttachment> for AttachmentRecord {
 
 /// Imports a Reprise JSON document into the journal, merging by id.
 ///
-/// Everything is validated first (format, version, ids, timestamps, enum values, every
-/// record's fields, attachment sizes and hashes, duplicate ids, and that every reference can
-/// be resolved in the file or the journal). Then a checked backup is taken and the records
-/// are applied in one transaction: a record the journal lacks is added, a strictly newer one
-/// replaces the journal's copy, and an older or equally new one is skipped. The journal is
-/// checked before the transaction commits. When nothing would change, nothing is written and
-/// no backup is taken.
+/// The file is read twice, streaming, so that memory holds one entry at a time rather than
+/// the whole document. The first pass validates everything: format, version, ids,
+/// timestamps, enum values, every record's fields, attachment sizes and hashes, repeated ids,
+/// and that every reference can be resolved in the file or the journal. Then a checked
+/// backup is taken, and the second pass applies the records in one transaction: a record the
+/// journal lacks is added, a strictly newer one replaces the journal's copy, and an older or
+/// equally new one is skipped. The journal is checked before the transaction commits. When
+/// nothing would change, nothing is written and no backup is taken.
 ///
 /// # Errors
 /// [`Error::Import`] naming the file, record and field for anything wrong with the file
@@ -257,14 +258,8 @@ impl From<StoredAttachment> for AttachmentRecord {
 /// I/O errors otherwise, also with nothing written.
 pub fn import(store: &Store, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
     let file = file_label(path);
-    let ticker = Ticker::start(progress, "reading", 1);
-    let bytes = read_capped(path, MAX_FILE_BYTES)?;
-    let doc = parse(&bytes, &file)?;
-    drop(bytes);
-    ticker.finish();
-
     let journal = store.read(|tx| sx::index(tx))?;
-    let plan = validate(doc, &journal, &file, progress)?;
+    let plan = validate(path, &file, &journal, progress)?;
     let (preview, _) = decide(&plan, &journal);
     if preview.total.added == 0 && preview.total.updated == 0 {
         return Ok(preview);
@@ -276,7 +271,7 @@ pub fn import(store: &Store, path: &Path, progress: &mut dyn FnMut(Progress)) ->
         let index = sx::index(tx)?;
         let (report, merges) = decide(&plan, &index);
         let mut writer = sx::Writer::new(tx)?;
-        apply(&plan, &merges, &mut writer, progress)?;
+        apply(path, &file, &plan, &merges, &mut writer, progress)?;
         Ticker::start(progress, "checking", 1).finish();
         let check = writer.finish()?;
         if !check.is_ok() {
@@ -294,7 +289,9 @@ pub fn import(store: &Store, path: &Path, progress: &mut dyn FnMut(Progress)) ->
     Ok(report)
 }
 
-/// Everything a validated file holds, in model form.
+/// What the first pass learnt: the small records in full, and for entries and attachments
+/// (the bulk of a file) only what merging and linking need.
+#[derive(Default)]
 struct Plan {
     templates: Vec<Template>,
     people: Vec<Person>,
@@ -302,8 +299,28 @@ struct Plan {
     sessions: Vec<MentoringSession>,
     actions: Vec<Action>,
     cpd: Vec<CpdActivity>,
-    entries: Vec<Entry>,
-    attachments: Vec<StoredAttachment>,
+    /// The attachment ids each CPD activity lists, in `cpd` order.
+    cpd_listed: Vec<Vec<Uuid>>,
+    entries: Vec<EntryOutline>,
+    attachments: Vec<AttachmentOutline>,
+}
+
+/// An entry without its text: its id, `updated_at`, references and listed attachments.
+struct EntryOutline {
+    id: Uuid,
+    updated_at: DateTime<Utc>,
+    template_id: Option<Uuid>,
+    linked_entries: Vec<Uuid>,
+    linked_cpd: Vec<Uuid>,
+    linked_relationships: Vec<Uuid>,
+    listed: Vec<Uuid>,
+}
+
+/// An attachment without its bytes.
+struct AttachmentOutline {
+    id: Uuid,
+    owner: AttachmentOwner,
+    updated_at: DateTime<Utc>,
 }
 
 /// What happens to each record of a plan, in the plan's order.
@@ -319,7 +336,6 @@ struct Merges {
 }
 
 fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
-    let mut report = ImportReport::default();
     fn each<T>(
         records: &[T],
         stamp: impl Fn(&T) -> (Uuid, DateTime<Utc>),
@@ -336,6 +352,7 @@ fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
             })
             .collect()
     }
+    let mut report = ImportReport::default();
     let merges = Merges {
         templates: each(&plan.templates, |t| (t.id, t.updated_at), &index.templates, &mut report.templates),
         people: each(&plan.people, |p| (p.id, p.updated_at), &index.people, &mut report.people),
@@ -349,70 +366,254 @@ fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
         actions: each(&plan.actions, |a| (a.id, a.updated_at), &index.actions, &mut report.actions),
         cpd: each(&plan.cpd, |c| (c.id, c.updated_at), &index.cpd, &mut report.cpd_activities),
         entries: each(&plan.entries, |e| (e.id, e.updated_at), &index.entries, &mut report.entries),
-        attachments: each(
-            &plan.attachments,
-            |a| (a.meta.id, a.updated_at),
-            &index.attachments,
-            &mut report.attachments,
-        ),
+        attachments: each(&plan.attachments, |a| (a.id, a.updated_at), &index.attachments, &mut report.attachments),
     };
     report.sum();
     (report, merges)
 }
 
-/// Writes the records that are added or updated, in an order that satisfies every foreign
-/// key: templates and people first, entry rows before entry links, actions and attachments
-/// last.
-fn apply(plan: &Plan, m: &Merges, w: &mut sx::Writer<'_>, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-    let total = [
-        plan.templates.len(),
-        plan.people.len(),
-        plan.relationships.len(),
-        plan.sessions.len(),
-        plan.actions.len(),
-        plan.cpd.len(),
-        2 * plan.entries.len(),
-        plan.attachments.len(),
-    ]
-    .iter()
-    .sum::<usize>() as u64;
-    let mut ticker = Ticker::start(progress, "applying", total);
-    let changes = |merges: &[Merge]| merges.iter().copied().enumerate().filter(|(_, m)| *m != Merge::Skip).collect::<Vec<_>>();
-    for (i, _) in changes(&m.templates) {
+/// The first pass: reads and validates the whole file, keeping a [`Plan`].
+fn validate(path: &Path, file: &str, journal: &Index, progress: &mut dyn FnMut(Progress)) -> Result<Plan> {
+    let v = Validator { file };
+    let mut plan = Plan::default();
+    let mut seen: HashMap<&'static str, HashMap<Uuid, usize>> = HashMap::new();
+    let mut owner: Option<usize> = None;
+    let mut ticker = Ticker::start(progress, "validating", 0);
+    read_document(path, file, TOP_LEVEL, &mut |index, record| {
+        let section = record.section();
+        let id = v.record_id(section, index, record.id())?;
+        if let Some(earlier) = seen.entry(section).or_default().insert(id, index) {
+            let id = id.to_string();
+            return Err(v.here(section, index, &id).err("id", format!("the same id as {section}[{earlier}]")));
+        }
+        match record {
+            Record::Template(r) => plan.templates.push(v.template(index, r)?),
+            Record::Person(r) => {
+                let p = v.person(index, r)?;
+                if p.is_owner {
+                    if let Some(first) = owner {
+                        let id = p.id.to_string();
+                        let here = v.here("people", index, &id);
+                        return Err(here.err("is_owner", format!("a journal has one owner, and people[{first}] is already it")));
+                    }
+                    owner = Some(index);
+                }
+                plan.people.push(p);
+            }
+            Record::Relationship(r) => plan.relationships.push(v.relationship(index, r)?),
+            Record::Session(r) => plan.sessions.push(v.session(index, r)?),
+            Record::Action(r) => plan.actions.push(v.action(index, r)?),
+            Record::Cpd(r) => {
+                let (c, listed) = v.cpd(index, r)?;
+                plan.cpd.push(c);
+                plan.cpd_listed.push(listed);
+            }
+            Record::Entry(r) => {
+                let (e, listed) = v.entry(index, r)?;
+                plan.entries.push(EntryOutline {
+                    id: e.id,
+                    updated_at: e.updated_at,
+                    template_id: e.template_id,
+                    linked_entries: e.linked_entries,
+                    linked_cpd: e.linked_cpd,
+                    linked_relationships: e.linked_relationships,
+                    listed,
+                });
+            }
+            Record::Attachment(r) => {
+                let a = v.attachment(index, r)?;
+                plan.attachments.push(AttachmentOutline { id: a.meta.id, owner: a.owner, updated_at: a.updated_at });
+            }
+        }
+        ticker.tick();
+        Ok(())
+    })?;
+    ticker.finish();
+    check_references(&plan, journal, &v)?;
+    Ok(plan)
+}
+
+/// Checks, once every id in the file is known, that each reference names a record in the
+/// file or the journal, and that the attachments a record lists are the file's attachments
+/// for it.
+fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<()> {
+    fn ids<T>(records: &[T], id: impl Fn(&T) -> Uuid) -> HashSet<Uuid> {
+        records.iter().map(id).collect()
+    }
+    let people = ids(&plan.people, |p| p.id);
+    let templates = ids(&plan.templates, |t| t.id);
+    let relationships = ids(&plan.relationships, |r| r.id);
+    let sessions = ids(&plan.sessions, |s| s.id);
+    let cpd = ids(&plan.cpd, |c| c.id);
+    let entries = ids(&plan.entries, |e| e.id);
+    let owners: HashMap<Uuid, AttachmentOwner> = plan.attachments.iter().map(|a| (a.id, a.owner)).collect();
+
+    for (index, r) in plan.relationships.iter().enumerate() {
+        let id = r.id.to_string();
+        let h = v.here("relationships", index, &id);
+        for (i, m) in r.members.iter().enumerate() {
+            h.refers(&format!("members[{i}].person_id"), m.person_id, "person", &people, &journal.people)?;
+        }
+    }
+    for (index, s) in plan.sessions.iter().enumerate() {
+        let id = s.id.to_string();
+        let h = v.here("mentoring_sessions", index, &id);
+        h.refers("relationship_id", s.relationship_id, "relationship", &relationships, &journal.relationships)?;
+        for a in &s.attendees {
+            h.refers("attendees", *a, "person", &people, &journal.people)?;
+        }
+    }
+    for (index, a) in plan.actions.iter().enumerate() {
+        let id = a.id.to_string();
+        let h = v.here("actions", index, &id);
+        if let Some(p) = a.owner_id {
+            h.refers("owner_id", p, "person", &people, &journal.people)?;
+        }
+        if let Some(e) = a.source_entry_id {
+            h.refers("source_entry_id", e, "entry", &entries, &journal.entries)?;
+        }
+        if let Some(s) = a.source_session_id {
+            h.refers("source_session_id", s, "mentoring session", &sessions, &journal.sessions)?;
+        }
+    }
+    let listed = |h: &Here<'_>, owner: AttachmentOwner, list: &[Uuid]| -> Result<()> {
+        for (i, id) in list.iter().enumerate() {
+            if owners.get(id) != Some(&owner) {
+                return Err(h.err(
+                    &format!("attachments[{i}].id"),
+                    format!("attachment {id} is not in the file's attachments for this record"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    for (index, (c, list)) in plan.cpd.iter().zip(&plan.cpd_listed).enumerate() {
+        let id = c.id.to_string();
+        listed(&v.here("cpd_activities", index, &id), AttachmentOwner::Cpd(c.id), list)?;
+    }
+    for (index, e) in plan.entries.iter().enumerate() {
+        let id = e.id.to_string();
+        let h = v.here("entries", index, &id);
+        if let Some(t) = e.template_id {
+            h.refers("template_id", t, "template", &templates, &journal.templates)?;
+        }
+        for other in &e.linked_entries {
+            h.refers("linked_entries", *other, "entry", &entries, &journal.entries)?;
+        }
+        for c in &e.linked_cpd {
+            h.refers("linked_cpd", *c, "CPD activity", &cpd, &journal.cpd)?;
+        }
+        for r in &e.linked_relationships {
+            h.refers("linked_relationships", *r, "relationship", &relationships, &journal.relationships)?;
+        }
+        listed(&h, AttachmentOwner::Entry(e.id), &e.listed)?;
+    }
+    for (index, a) in plan.attachments.iter().enumerate() {
+        let id = a.id.to_string();
+        let h = v.here("attachments", index, &id);
+        match a.owner {
+            AttachmentOwner::Entry(e) => h.refers("entry_id", e, "entry", &entries, &journal.entries)?,
+            AttachmentOwner::Cpd(c) => h.refers("cpd_id", c, "CPD activity", &cpd, &journal.cpd)?,
+        }
+    }
+    Ok(())
+}
+
+/// The second pass: writes the records that are added or updated, in an order that
+/// satisfies every reference — the small records first, then entries and attachments as
+/// the file is read again, then links between entries, then actions.
+fn apply(
+    path: &Path,
+    file: &str,
+    plan: &Plan,
+    m: &Merges,
+    w: &mut sx::Writer<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let changed = |merges: &[Merge]| merges.iter().filter(|m| **m != Merge::Skip).count();
+    let entries_changed = changed(&m.entries);
+    let total = changed(&m.templates)
+        + changed(&m.people)
+        + changed(&m.relationships)
+        + changed(&m.sessions)
+        + changed(&m.actions)
+        + changed(&m.cpd)
+        + 2 * entries_changed
+        + changed(&m.attachments);
+    let mut ticker = Ticker::start(progress, "applying", total as u64);
+    let each = |merges: &[Merge]| {
+        merges.iter().copied().enumerate().filter(|(_, m)| *m != Merge::Skip).collect::<Vec<_>>()
+    };
+    for (i, _) in each(&m.templates) {
         w.template(&plan.templates[i])?;
         ticker.tick();
     }
-    for (i, _) in changes(&m.people) {
+    for (i, _) in each(&m.people) {
         w.person(&plan.people[i])?;
         ticker.tick();
     }
-    for (i, _) in changes(&m.relationships) {
+    for (i, _) in each(&m.relationships) {
         w.relationship(&plan.relationships[i])?;
         ticker.tick();
     }
-    for (i, _) in changes(&m.sessions) {
+    for (i, _) in each(&m.sessions) {
         w.session(&plan.sessions[i])?;
         ticker.tick();
     }
-    for (i, merge) in changes(&m.cpd) {
+    for (i, merge) in each(&m.cpd) {
         w.cpd(&plan.cpd[i], merge == Merge::Update)?;
         ticker.tick();
     }
-    let entries = changes(&m.entries);
-    for &(i, merge) in &entries {
-        w.entry(&plan.entries[i], merge == Merge::Update)?;
+    if entries_changed > 0 || changed(&m.attachments) > 0 {
+        // The file is read again for the text and bytes the first pass did not keep. Each
+        // record is validated again and must be the one the first pass saw; a file changed
+        // in between fails the import (rolling it back) rather than slip anything through.
+        let v = Validator { file };
+        let moved = || Error::import(file, "the file changed while it was being imported; nothing was changed, so try again");
+        let mut counts = (0usize, 0usize);
+        read_document(path, file, &["entries", "attachments"], &mut |index, record| {
+            match record {
+                Record::Entry(r) => {
+                    counts.0 += 1;
+                    let merge = *m.entries.get(index).ok_or_else(moved)?;
+                    if merge == Merge::Skip {
+                        return Ok(());
+                    }
+                    let (e, _) = v.entry(index, r)?;
+                    if e.id != plan.entries[index].id || e.updated_at != plan.entries[index].updated_at {
+                        return Err(moved());
+                    }
+                    w.entry(&e, merge == Merge::Update)?;
+                }
+                Record::Attachment(r) => {
+                    counts.1 += 1;
+                    let merge = *m.attachments.get(index).ok_or_else(moved)?;
+                    if merge == Merge::Skip {
+                        return Ok(());
+                    }
+                    let a = v.attachment(index, r)?;
+                    let planned = &plan.attachments[index];
+                    if a.meta.id != planned.id || a.owner != planned.owner || a.updated_at != planned.updated_at {
+                        return Err(moved());
+                    }
+                    w.attachment(&a, merge == Merge::Update)?;
+                }
+                _ => return Ok(()),
+            }
+            ticker.tick();
+            Ok(())
+        })?;
+        if counts != (plan.entries.len(), plan.attachments.len()) {
+            return Err(moved());
+        }
+    }
+    for (i, merge) in each(&m.entries) {
+        let e = &plan.entries[i];
+        w.entry_links(e.id, &e.linked_entries, &e.linked_cpd, &e.linked_relationships, merge == Merge::Update)?;
         ticker.tick();
     }
-    for &(i, merge) in &entries {
-        w.entry_links(&plan.entries[i], merge == Merge::Update)?;
-        ticker.tick();
-    }
-    for (i, _) in changes(&m.actions) {
+    for (i, _) in each(&m.actions) {
         w.action(&plan.actions[i])?;
-        ticker.tick();
-    }
-    for (i, merge) in changes(&m.attachments) {
-        w.attachment(&plan.attachments[i], merge == Merge::Update)?;
         ticker.tick();
     }
     ticker.finish();
@@ -421,21 +622,48 @@ fn apply(plan: &Plan, m: &Merges, w: &mut sx::Writer<'_>, progress: &mut dyn FnM
 
 // ---- Reading -------------------------------------------------------------------------------
 
-/// The document as read, before validation. Ids, timestamps, dates and enum values stay text
-/// here so that a bad one can be reported with its record and field.
-#[derive(Default)]
-struct RawDoc {
-    format: Option<String>,
-    version: Option<u64>,
-    templates: Vec<RawTemplate>,
-    people: Vec<RawPerson>,
-    relationships: Vec<RawRelationship>,
-    mentoring_sessions: Vec<RawSession>,
-    actions: Vec<RawAction>,
-    cpd_activities: Vec<RawCpd>,
-    entries: Vec<RawEntry>,
-    attachments: Vec<RawAttachment>,
+/// One record as read, before validation, with the section it came from.
+enum Record {
+    Template(RawTemplate),
+    Person(RawPerson),
+    Relationship(RawRelationship),
+    Session(RawSession),
+    Action(RawAction),
+    Cpd(RawCpd),
+    Entry(RawEntry),
+    Attachment(RawAttachment),
 }
+
+impl Record {
+    fn section(&self) -> &'static str {
+        match self {
+            Record::Template(_) => "templates",
+            Record::Person(_) => "people",
+            Record::Relationship(_) => "relationships",
+            Record::Session(_) => "mentoring_sessions",
+            Record::Action(_) => "actions",
+            Record::Cpd(_) => "cpd_activities",
+            Record::Entry(_) => "entries",
+            Record::Attachment(_) => "attachments",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Record::Template(r) => &r.id,
+            Record::Person(r) => &r.id,
+            Record::Relationship(r) => &r.id,
+            Record::Session(r) => &r.id,
+            Record::Action(r) => &r.id,
+            Record::Cpd(r) => &r.id,
+            Record::Entry(r) => &r.id,
+            Record::Attachment(r) => &r.id,
+        }
+    }
+}
+
+// Records as read. Ids, timestamps, dates and enum values stay text here so that a bad one
+// can be reported with its record and field.
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -519,7 +747,7 @@ struct RawAction {
 #[serde(deny_unknown_fields)]
 struct RawMeta {
     id: String,
-    // The rest is checked against the top-level attachment with this id's data.
+    // The rest repeats the top-level attachment with this id, which is the one used.
     #[allow(dead_code)]
     file_name: String,
     #[allow(dead_code)]
@@ -593,14 +821,21 @@ struct RawAttachment {
     data: String,
 }
 
-/// What the document reader noticed besides the document itself.
-#[derive(Default)]
-struct ParseState {
+
+/// What the reader noticed besides the records.
+struct ParseState<'f> {
+    file: &'f str,
+    /// The section and index of a record that could not be read.
     failed_at: Cell<Option<(&'static str, usize)>>,
-    /// A refusal with a better message than serde's (wrong format, newer version).
-    refusal: RefCell<Option<Error>>,
-    file: String,
+    /// An error with a better message than serde's: a refused format or version, or a
+    /// record that failed validation.
+    failure: RefCell<Option<Error>>,
+    format: RefCell<Option<String>>,
+    version: Cell<Option<u64>>,
 }
+
+/// Called with each record of the sections asked for, with its index in its section.
+type Sink<'s> = RefCell<&'s mut dyn FnMut(usize, Record) -> Result<()>>;
 
 const TOP_LEVEL: &[&str] = &[
     "format",
@@ -626,77 +861,199 @@ fn too_new(file: &str, version: u64) -> Error {
     )
 }
 
-struct DocSeed<'s>(&'s ParseState);
+/// Reads the document at `path` as a stream, handing each record of the `wanted` sections
+/// to `sink` and skipping the rest unread.
+///
+/// Nothing is held but the record in hand, so a file of any size up to [`MAX_FILE_BYTES`]
+/// is read in little memory.
+fn read_document(
+    path: &Path,
+    file: &str,
+    wanted: &[&str],
+    sink: &mut dyn FnMut(usize, Record) -> Result<()>,
+) -> Result<()> {
+    let reader = open_capped(path, MAX_FILE_BYTES)?;
+    let state = ParseState {
+        file,
+        failed_at: Cell::new(None),
+        failure: RefCell::new(None),
+        format: RefCell::new(None),
+        version: Cell::new(None),
+    };
+    let sink: Sink<'_> = RefCell::new(sink);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = DocSeed { state: &state, wanted, sink: &sink }.deserialize(&mut de).and_then(|()| de.end());
+    if let Err(e) = result {
+        if state.version.get().is_none() {
+            if let Some(refusal) = probe(path, file) {
+                return Err(refusal);
+            }
+        }
+        if let Some(failure) = state.failure.take() {
+            return Err(failure);
+        }
+        return Err(Error::import(parse_location(file, state.failed_at.get()), e.to_string()));
+    }
+    if state.format.borrow().is_none() {
+        return Err(Error::import(file, format!("this is not a Reprise journal export (no \"format\": {FORMAT:?})")));
+    }
+    if state.version.get().is_none() {
+        return Err(Error::import(file, "no \"version\": the document's format version is missing"));
+    }
+    Ok(())
+}
+
+struct DocSeed<'s> {
+    state: &'s ParseState<'s>,
+    wanted: &'s [&'s str],
+    sink: &'s Sink<'s>,
+}
 
 impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
-    type Value = RawDoc;
+    type Value = ();
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawDoc, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for DocSeed<'_> {
-    type Value = RawDoc;
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a Reprise journal export (a JSON object)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawDoc, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
-        let state = self.0;
+        let state = self.state;
         let refuse = |e: Error| {
             let message = e.to_string();
-            *state.refusal.borrow_mut() = Some(e);
+            *state.failure.borrow_mut() = Some(e);
             A::Error::custom(message)
         };
-        let mut doc = RawDoc::default();
         let mut seen: HashSet<String> = HashSet::new();
-        let at = &state.failed_at;
         while let Some(key) = map.next_key::<String>()? {
             if !seen.insert(key.clone()) {
                 return Err(A::Error::custom(format!("duplicate field `{key}`")));
             }
+            let section = |name: &'static str, wrap| SectionSeed { name, state, sink: self.sink, wrap };
             match key.as_str() {
                 "format" => {
                     let format: String = map.next_value()?;
                     if format != FORMAT {
-                        return Err(refuse(not_ours(&state.file, &format)));
+                        return Err(refuse(not_ours(state.file, &format)));
                     }
-                    doc.format = Some(format);
+                    *state.format.borrow_mut() = Some(format);
                 }
                 "version" => {
                     let version: u64 = map.next_value()?;
+                    state.version.set(Some(version));
                     if version > VERSION {
-                        return Err(refuse(too_new(&state.file, version)));
+                        return Err(refuse(too_new(state.file, version)));
                     }
                     if version == 0 {
-                        return Err(refuse(Error::import(&state.file, "format version 0 does not exist")));
+                        return Err(refuse(Error::import(state.file, "format version 0 does not exist")));
                     }
-                    doc.version = Some(version);
                 }
-                "templates" => doc.templates = map.next_value_seed(Section::new("templates", at))?,
-                "people" => doc.people = map.next_value_seed(Section::new("people", at))?,
-                "relationships" => doc.relationships = map.next_value_seed(Section::new("relationships", at))?,
-                "mentoring_sessions" => {
-                    doc.mentoring_sessions = map.next_value_seed(Section::new("mentoring_sessions", at))?
+                name if !TOP_LEVEL.contains(&name) => return Err(A::Error::unknown_field(name, TOP_LEVEL)),
+                name if !self.wanted.contains(&name) => {
+                    map.next_value::<IgnoredAny>()?;
                 }
-                "actions" => doc.actions = map.next_value_seed(Section::new("actions", at))?,
-                "cpd_activities" => doc.cpd_activities = map.next_value_seed(Section::new("cpd_activities", at))?,
-                "entries" => doc.entries = map.next_value_seed(Section::new("entries", at))?,
-                "attachments" => doc.attachments = map.next_value_seed(Section::new("attachments", at))?,
-                other => return Err(A::Error::unknown_field(other, TOP_LEVEL)),
+                "templates" => map.next_value_seed(section("templates", Wrap::Template))?,
+                "people" => map.next_value_seed(section("people", Wrap::Person))?,
+                "relationships" => map.next_value_seed(section("relationships", Wrap::Relationship))?,
+                "mentoring_sessions" => map.next_value_seed(section("mentoring_sessions", Wrap::Session))?,
+                "actions" => map.next_value_seed(section("actions", Wrap::Action))?,
+                "cpd_activities" => map.next_value_seed(section("cpd_activities", Wrap::Cpd))?,
+                "entries" => map.next_value_seed(section("entries", Wrap::Entry))?,
+                _ => map.next_value_seed(section("attachments", Wrap::Attachment))?,
             }
         }
-        Ok(doc)
+        Ok(())
     }
 }
 
-/// Reads just `format` and `version`, skipping everything else without understanding it, so
-/// that a document from a newer Reprise is refused as such even when its records (or the
-/// order of its keys) are not what this build expects.
-fn probe(bytes: &[u8]) -> (Option<String>, Option<u64>) {
+/// Which kind of record a section holds.
+#[derive(Clone, Copy)]
+enum Wrap {
+    Template,
+    Person,
+    Relationship,
+    Session,
+    Action,
+    Cpd,
+    Entry,
+    Attachment,
+}
+
+/// One section, read element by element; a failing element's index is remembered so that
+/// the error can name it (`entries[12]`) and not only a line and column.
+struct SectionSeed<'s> {
+    name: &'static str,
+    state: &'s ParseState<'s>,
+    sink: &'s Sink<'s>,
+    wrap: Wrap,
+}
+
+impl<'de> DeserializeSeed<'de> for SectionSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl SectionSeed<'_> {
+    fn next<'de, A: SeqAccess<'de>>(&self, seq: &mut A) -> Result<Option<Record>, A::Error> {
+        Ok(match self.wrap {
+            Wrap::Template => seq.next_element()?.map(Record::Template),
+            Wrap::Person => seq.next_element()?.map(Record::Person),
+            Wrap::Relationship => seq.next_element()?.map(Record::Relationship),
+            Wrap::Session => seq.next_element()?.map(Record::Session),
+            Wrap::Action => seq.next_element()?.map(Record::Action),
+            Wrap::Cpd => seq.next_element()?.map(Record::Cpd),
+            Wrap::Entry => seq.next_element()?.map(Record::Entry),
+            Wrap::Attachment => seq.next_element()?.map(Record::Attachment),
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for SectionSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a list of {}", self.name)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        let mut index = 0;
+        loop {
+            match self.next(&mut seq) {
+                Ok(Some(record)) => {
+                    let mut sink = self.sink.borrow_mut();
+                    if let Err(e) = (*sink)(index, record) {
+                        let message = e.to_string();
+                        *self.state.failure.borrow_mut() = Some(e);
+                        return Err(A::Error::custom(message));
+                    }
+                }
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    self.state.failed_at.set(Some((self.name, index)));
+                    return Err(e);
+                }
+            }
+            index += 1;
+        }
+    }
+}
+
+/// Reads just `format` and `version`, skipping everything else unread, so that a document
+/// from a newer Reprise is refused as such even when its records (or the order of its keys)
+/// are not what this build expects. Returns the refusal, if any.
+fn probe(path: &Path, file: &str) -> Option<Error> {
     #[derive(Default)]
     struct Found {
         format: Option<String>,
@@ -715,7 +1072,7 @@ fn probe(bytes: &[u8]) -> (Option<String>, Option<u64>) {
                     "format" => self.0.borrow_mut().format = Some(map.next_value::<String>()?),
                     "version" => self.0.borrow_mut().version = Some(map.next_value::<u64>()?),
                     _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
+                        map.next_value::<IgnoredAny>()?;
                     }
                 }
                 let found = self.0.borrow();
@@ -723,42 +1080,20 @@ fn probe(bytes: &[u8]) -> (Option<String>, Option<u64>) {
                     break;
                 }
             }
-            // Stop reading here; the caller only wanted these two.
+            // Stop here: only these two were wanted.
             Err(A::Error::custom("probe done"))
         }
     }
     let found = RefCell::new(Found::default());
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let reader = open_capped(path, MAX_FILE_BYTES).ok()?;
+    let mut de = serde_json::Deserializer::from_reader(reader);
     let _ = serde::Deserializer::deserialize_map(&mut de, Probe(&found));
     let found = found.into_inner();
-    (found.format, found.version)
-}
-
-fn parse(bytes: &[u8], file: &str) -> Result<RawDoc> {
-    let state = ParseState { file: file.to_owned(), ..ParseState::default() };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = DocSeed(&state).deserialize(&mut de).and_then(|doc| de.end().map(|()| doc));
-    let doc = match result {
-        Ok(doc) => doc,
-        Err(e) => {
-            if let Some(refusal) = state.refusal.take() {
-                return Err(refusal);
-            }
-            match probe(bytes) {
-                (_, Some(v)) if v > VERSION => return Err(too_new(file, v)),
-                (Some(f), _) if f != FORMAT => return Err(not_ours(file, &f)),
-                _ => {}
-            }
-            return Err(Error::import(parse_location(file, state.failed_at.get()), e.to_string()));
-        }
-    };
-    if doc.format.is_none() {
-        return Err(Error::import(file, format!("this is not a Reprise journal export (no \"format\": {FORMAT:?})")));
+    match (found.format, found.version) {
+        (_, Some(v)) if v > VERSION => Some(too_new(file, v)),
+        (Some(f), _) if f != FORMAT => Some(not_ours(file, &f)),
+        _ => None,
     }
-    if doc.version.is_none() {
-        return Err(Error::import(file, "no \"version\": the document's format version is missing"));
-    }
-    Ok(doc)
 }
 
 // ---- Validation ----------------------------------------------------------------------------
@@ -851,32 +1186,6 @@ pub(crate) fn strict_date(text: &str) -> Option<NaiveDate> {
     shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
 }
 
-/// The ids of the sections that other records refer to.
-#[derive(Default)]
-struct FileIds {
-    templates: HashSet<Uuid>,
-    people: HashSet<Uuid>,
-    relationships: HashSet<Uuid>,
-    sessions: HashSet<Uuid>,
-    cpd: HashSet<Uuid>,
-    entries: HashSet<Uuid>,
-}
-
-/// Parses every id of a section, refusing a bad or repeated one.
-fn section_ids<T>(file: &str, section: &'static str, records: &[T], id: impl Fn(&T) -> &str) -> Result<HashSet<Uuid>> {
-    let mut first: HashMap<Uuid, usize> = HashMap::with_capacity(records.len());
-    for (index, r) in records.iter().enumerate() {
-        let text = id(r);
-        let here = Here { file, section, index, id: "" };
-        let uuid = here.uuid("id", text)?;
-        if let Some(earlier) = first.insert(uuid, index) {
-            let here = Here { id: text, ..here };
-            return Err(here.err("id", format!("the same id as {section}[{earlier}]")));
-        }
-    }
-    Ok(first.into_keys().collect())
-}
-
 /// Template keys are short command-line names: lowercase ASCII letters, digits and `-`.
 fn check_key(here: &Here<'_>, key: &str) -> Result<()> {
     let ok = !key.is_empty()
@@ -889,97 +1198,20 @@ fn check_key(here: &Here<'_>, key: &str) -> Result<()> {
     }
 }
 
-fn validate(doc: RawDoc, journal: &Index, file: &str, progress: &mut dyn FnMut(Progress)) -> Result<Plan> {
-    let ids = FileIds {
-        templates: section_ids(file, "templates", &doc.templates, |r| &r.id)?,
-        people: section_ids(file, "people", &doc.people, |r| &r.id)?,
-        relationships: section_ids(file, "relationships", &doc.relationships, |r| &r.id)?,
-        sessions: section_ids(file, "mentoring_sessions", &doc.mentoring_sessions, |r| &r.id)?,
-        cpd: section_ids(file, "cpd_activities", &doc.cpd_activities, |r| &r.id)?,
-        entries: section_ids(file, "entries", &doc.entries, |r| &r.id)?,
-    };
-    section_ids(file, "actions", &doc.actions, |r| &r.id)?;
-    section_ids(file, "attachments", &doc.attachments, |r| &r.id)?;
-    let total = [
-        doc.templates.len(),
-        doc.people.len(),
-        doc.relationships.len(),
-        doc.mentoring_sessions.len(),
-        doc.actions.len(),
-        doc.cpd_activities.len(),
-        doc.entries.len(),
-        doc.attachments.len(),
-    ]
-    .iter()
-    .sum::<usize>() as u64;
-    let mut ticker = Ticker::start(progress, "validating", total);
-    let v = Validator { file, journal, ids: &ids };
-
-    let mut attachment_owners: HashMap<Uuid, AttachmentOwner> = HashMap::with_capacity(doc.attachments.len());
-    let mut attachments = Vec::with_capacity(doc.attachments.len());
-    for (index, raw) in doc.attachments.into_iter().enumerate() {
-        let a = v.attachment(index, raw)?;
-        attachment_owners.insert(a.meta.id, a.owner);
-        attachments.push(a);
-        ticker.tick();
-    }
-    let mut templates = Vec::with_capacity(doc.templates.len());
-    for (index, raw) in doc.templates.into_iter().enumerate() {
-        templates.push(v.template(index, raw)?);
-        ticker.tick();
-    }
-    let mut people = Vec::with_capacity(doc.people.len());
-    let mut owner: Option<usize> = None;
-    for (index, raw) in doc.people.into_iter().enumerate() {
-        let p = v.person(index, raw)?;
-        if p.is_owner {
-            if let Some(first) = owner {
-                let here = Here { file, section: "people", index, id: &p.id.to_string() };
-                return Err(here.err("is_owner", format!("a journal has one owner, and people[{first}] is already it")));
-            }
-            owner = Some(index);
-        }
-        people.push(p);
-        ticker.tick();
-    }
-    let mut relationships = Vec::with_capacity(doc.relationships.len());
-    for (index, raw) in doc.relationships.into_iter().enumerate() {
-        relationships.push(v.relationship(index, raw)?);
-        ticker.tick();
-    }
-    let mut sessions = Vec::with_capacity(doc.mentoring_sessions.len());
-    for (index, raw) in doc.mentoring_sessions.into_iter().enumerate() {
-        sessions.push(v.session(index, raw)?);
-        ticker.tick();
-    }
-    let mut actions = Vec::with_capacity(doc.actions.len());
-    for (index, raw) in doc.actions.into_iter().enumerate() {
-        actions.push(v.action(index, raw)?);
-        ticker.tick();
-    }
-    let mut cpd = Vec::with_capacity(doc.cpd_activities.len());
-    for (index, raw) in doc.cpd_activities.into_iter().enumerate() {
-        cpd.push(v.cpd(index, raw, &attachment_owners)?);
-        ticker.tick();
-    }
-    let mut entries = Vec::with_capacity(doc.entries.len());
-    for (index, raw) in doc.entries.into_iter().enumerate() {
-        entries.push(v.entry(index, raw, &attachment_owners)?);
-        ticker.tick();
-    }
-    ticker.finish();
-    Ok(Plan { templates, people, relationships, sessions, actions, cpd, entries, attachments })
-}
-
+/// Turns raw records into model records, checking each field; references between records
+/// are checked afterwards, in [`check_references`], once every id is known.
 struct Validator<'a> {
     file: &'a str,
-    journal: &'a Index,
-    ids: &'a FileIds,
 }
 
 impl Validator<'_> {
     fn here<'h>(&'h self, section: &'static str, index: usize, id: &'h str) -> Here<'h> {
         Here { file: self.file, section, index, id }
+    }
+
+    /// A record's own id; a bad one is reported without it (`entries[3]: id`).
+    fn record_id(&self, section: &'static str, index: usize, text: &str) -> Result<Uuid> {
+        self.here(section, index, "").uuid("id", text)
     }
 
     fn template(&self, index: usize, r: RawTemplate) -> Result<Template> {
@@ -1029,7 +1261,6 @@ impl Validator<'_> {
         let mut members = Vec::with_capacity(r.members.len());
         for (i, m) in r.members.iter().enumerate() {
             let person_id = h.uuid(&format!("members[{i}].person_id"), &m.person_id)?;
-            h.refers(&format!("members[{i}].person_id"), person_id, "person", &self.ids.people, &self.journal.people)?;
             let role: Role = h.parse(&format!("members[{i}].role"), &m.role)?;
             members.push(Member { person_id, role });
         }
@@ -1061,11 +1292,9 @@ impl Validator<'_> {
     fn session(&self, index: usize, r: RawSession) -> Result<MentoringSession> {
         let h = self.here("mentoring_sessions", index, &r.id);
         let relationship_id = h.uuid("relationship_id", &r.relationship_id)?;
-        h.refers("relationship_id", relationship_id, "relationship", &self.ids.relationships, &self.journal.relationships)?;
         let attendees = h.uuids("attendees", &r.attendees)?;
         let mut seen = HashSet::new();
         for a in &attendees {
-            h.refers("attendees", *a, "person", &self.ids.people, &self.journal.people)?;
             if !seen.insert(*a) {
                 return Err(h.err("attendees", format!("{a} is listed twice")));
             }
@@ -1094,17 +1323,8 @@ impl Validator<'_> {
     fn action(&self, index: usize, r: RawAction) -> Result<Action> {
         let h = self.here("actions", index, &r.id);
         let owner_id = h.opt_uuid("owner_id", r.owner_id.as_deref())?;
-        if let Some(p) = owner_id {
-            h.refers("owner_id", p, "person", &self.ids.people, &self.journal.people)?;
-        }
         let source_entry_id = h.opt_uuid("source_entry_id", r.source_entry_id.as_deref())?;
-        if let Some(e) = source_entry_id {
-            h.refers("source_entry_id", e, "entry", &self.ids.entries, &self.journal.entries)?;
-        }
         let source_session_id = h.opt_uuid("source_session_id", r.source_session_id.as_deref())?;
-        if let Some(s) = source_session_id {
-            h.refers("source_session_id", s, "mentoring session", &self.ids.sessions, &self.journal.sessions)?;
-        }
         let input = ActionInput {
             title: r.title,
             detail: r.detail,
@@ -1132,30 +1352,18 @@ impl Validator<'_> {
         })
     }
 
-    /// Checks that an owner's `attachments` list names attachments the file carries for it.
-    fn attachment_list(
-        &self,
-        h: &Here<'_>,
-        owner: AttachmentOwner,
-        listed: &[RawMeta],
-        owners: &HashMap<Uuid, AttachmentOwner>,
-    ) -> Result<()> {
-        for (i, meta) in listed.iter().enumerate() {
-            let field = format!("attachments[{i}].id");
-            let id = h.uuid(&field, &meta.id)?;
-            if owners.get(&id) != Some(&owner) {
-                return Err(h.err(&field, format!("attachment {id} is not in the file's attachments for this record")));
-            }
-        }
-        Ok(())
+    /// The ids of the attachments a record lists (checked against the file's attachments
+    /// later).
+    fn listed(&self, h: &Here<'_>, listed: &[RawMeta]) -> Result<Vec<Uuid>> {
+        listed.iter().enumerate().map(|(i, meta)| h.uuid(&format!("attachments[{i}].id"), &meta.id)).collect()
     }
 
-    fn cpd(&self, index: usize, r: RawCpd, owners: &HashMap<Uuid, AttachmentOwner>) -> Result<CpdActivity> {
+    fn cpd(&self, index: usize, r: RawCpd) -> Result<(CpdActivity, Vec<Uuid>)> {
         let h = self.here("cpd_activities", index, &r.id);
         let id = h.uuid("id", &r.id)?;
         // Derived from the entries' side; checked for shape only, and not applied.
         h.uuids("linked_entries", &r.linked_entries)?;
-        self.attachment_list(&h, AttachmentOwner::Cpd(id), &r.attachments, owners)?;
+        let listed = self.listed(&h, &r.attachments)?;
         let input = CpdInput {
             title: r.title,
             activity_type: h.parse::<CpdType>("activity_type", &r.activity_type)?,
@@ -1175,7 +1383,7 @@ impl Validator<'_> {
         }
         .validated()
         .map_err(|e| h.invalid(e))?;
-        Ok(CpdActivity {
+        let activity = CpdActivity {
             id,
             title: input.title,
             activity_type: input.activity_type,
@@ -1195,32 +1403,22 @@ impl Validator<'_> {
             attachments: Vec::new(),
             created_at: h.ts("created_at", &r.created_at)?,
             updated_at: h.ts("updated_at", &r.updated_at)?,
-        })
+        };
+        Ok((activity, listed))
     }
 
-    fn entry(&self, index: usize, r: RawEntry, owners: &HashMap<Uuid, AttachmentOwner>) -> Result<Entry> {
+    /// An entry in full, and the ids of the attachments it lists.
+    fn entry(&self, index: usize, r: RawEntry) -> Result<(Entry, Vec<Uuid>)> {
         let h = self.here("entries", index, &r.id);
         let id = h.uuid("id", &r.id)?;
         let template_id = h.opt_uuid("template_id", r.template_id.as_deref())?;
-        if let Some(t) = template_id {
-            h.refers("template_id", t, "template", &self.ids.templates, &self.journal.templates)?;
-        }
         let linked_entries = h.uuids("linked_entries", &r.linked_entries)?;
-        for e in &linked_entries {
-            if *e == id {
-                return Err(h.err("linked_entries", "an entry cannot link to itself"));
-            }
-            h.refers("linked_entries", *e, "entry", &self.ids.entries, &self.journal.entries)?;
+        if linked_entries.contains(&id) {
+            return Err(h.err("linked_entries", "an entry cannot link to itself"));
         }
         let linked_cpd = h.uuids("linked_cpd", &r.linked_cpd)?;
-        for c in &linked_cpd {
-            h.refers("linked_cpd", *c, "CPD activity", &self.ids.cpd, &self.journal.cpd)?;
-        }
         let linked_relationships = h.uuids("linked_relationships", &r.linked_relationships)?;
-        for rel in &linked_relationships {
-            h.refers("linked_relationships", *rel, "relationship", &self.ids.relationships, &self.journal.relationships)?;
-        }
-        self.attachment_list(&h, AttachmentOwner::Entry(id), &r.attachments, owners)?;
+        let listed = self.listed(&h, &r.attachments)?;
         let occurred_time = match r.occurred_time.as_deref() {
             Some(t) => Some(
                 NaiveTime::from_str(t).map_err(|_| h.err("occurred_time", format!("{t:?} is not a time (HH:MM:SS)")))?,
@@ -1245,7 +1443,7 @@ impl Validator<'_> {
         let updated_at = h.ts("updated_at", &r.updated_at)?;
         let deleted_at = h.opt_ts("deleted_at", r.deleted_at.as_deref())?;
         let input = input.validated().map_err(|e| h.invalid(e))?;
-        Ok(Entry {
+        let entry = Entry {
             id,
             kind: input.kind,
             title: input.title,
@@ -1263,20 +1461,15 @@ impl Validator<'_> {
             created_at,
             updated_at,
             deleted_at,
-        })
+        };
+        Ok((entry, listed))
     }
 
     fn attachment(&self, index: usize, mut r: RawAttachment) -> Result<StoredAttachment> {
         let h = self.here("attachments", index, &r.id);
         let owner = match (h.opt_uuid("entry_id", r.entry_id.as_deref())?, h.opt_uuid("cpd_id", r.cpd_id.as_deref())?) {
-            (Some(e), None) => {
-                h.refers("entry_id", e, "entry", &self.ids.entries, &self.journal.entries)?;
-                AttachmentOwner::Entry(e)
-            }
-            (None, Some(c)) => {
-                h.refers("cpd_id", c, "CPD activity", &self.ids.cpd, &self.journal.cpd)?;
-                AttachmentOwner::Cpd(c)
-            }
+            (Some(e), None) => AttachmentOwner::Entry(e),
+            (None, Some(c)) => AttachmentOwner::Cpd(c),
             _ => return Err(h.err("entry_id", "an attachment belongs to exactly one entry_id or cpd_id")),
         };
         let file_name = checked_file_name(&r.file_name).map_err(|e| h.invalid(e))?;

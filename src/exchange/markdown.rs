@@ -23,7 +23,8 @@ use crate::store::exchange::{self as sx, AttachmentScope};
 use crate::Store;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
 /// The file that marks a folder as a Reprise Markdown export.
@@ -43,7 +44,11 @@ const MAX_FILE_NAME_BYTES: usize = 120;
 /// # Errors
 /// [`Error::Invalid`] when `dir` is not empty and is not a previous Reprise Markdown export;
 /// [`Error::Io`] when a file cannot be written.
-pub fn export(store: &Store, dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ExportSummary> {
+pub fn export(
+    store: &Store,
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
     prepare_folder(dir)?;
     let marker = dir.join(MARKER);
     // Written first, so that an interrupted export still leaves a folder recognised as ours.
@@ -53,55 +58,99 @@ pub fn export(store: &Store, dir: &Path, progress: &mut dyn FnMut(Progress)) -> 
     let mut bytes = 0u64;
     let mut entries = 0u32;
     let mut attachments = 0u32;
-    store.read(|tx| {
-        let counts = sx::counts(tx)?;
-        let templates: HashMap<Uuid, String> = sx::templates(tx)?.into_iter().map(|t| (t.id, t.name)).collect();
-        let mut names: HashSet<String> = HashSet::new();
-        let mut attachment_paths: HashMap<Uuid, String> = HashMap::new();
-        let mut text = String::new();
-        let mut ticker = Ticker::start(progress, "entries", counts.live_entries);
-        sx::for_each_entry(tx, true, |e| {
-            let mut used: HashSet<String> = HashSet::new();
-            let mut paths = Vec::with_capacity(e.attachments.len());
-            for a in &e.attachments {
-                let name = unique(&mut used, &safe_file_name(&a.file_name));
-                let rel = format!("attachments/{}/{name}", e.id);
-                attachment_paths.insert(a.id, rel.clone());
-                paths.push(rel);
-            }
-            let name = unique(&mut names, &format!("{}-{}.md", e.occurred_on, slug(&e.title)));
-            text.clear();
-            render(&mut text, &e, e.template_id.and_then(|t| templates.get(&t)).map(String::as_str), &paths);
-            let path = dir.join(&name);
-            std::fs::write(&path, &text).map_err(|err| Error::io(&path, err))?;
-            bytes += text.len() as u64;
-            entries += 1;
-            written.push(name);
-            ticker.tick();
-            Ok(())
-        })?;
-        ticker.finish();
-        let mut ticker = Ticker::start(progress, "attachments", attachment_paths.len() as u64);
-        let mut folders: HashSet<Uuid> = HashSet::new();
-        sx::for_each_attachment(tx, AttachmentScope::LiveEntries, |a| {
-            let Some(rel) = attachment_paths.get(&a.meta.id) else { return Ok(()) };
-            let path = dir.join(rel);
-            if let crate::store::AttachmentOwner::Entry(owner) = a.owner {
-                if folders.insert(owner) {
-                    let folder = dir.join("attachments").join(owner.to_string());
-                    std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+    // Creating tens of thousands of small files is bound by the file system, not by reading
+    // the journal, so a few threads write while this one reads and renders.
+    let (send, receive) = std::sync::mpsc::sync_channel::<(PathBuf, Vec<u8>)>(256);
+    let receive = Mutex::new(receive);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let writers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 4);
+    std::thread::scope(|scope| {
+        for _ in 0..writers {
+            scope.spawn(|| loop {
+                let job = lock(&receive).recv();
+                let Ok((path, data)) = job else { return };
+                if let Err(e) = std::fs::write(&path, &data) {
+                    lock(&failure).get_or_insert(Error::io(&path, e));
                 }
+            });
+        }
+        let write = |path: PathBuf, data: Vec<u8>| -> Result<()> {
+            if let Some(e) = lock(&failure).take() {
+                return Err(e);
             }
-            std::fs::write(&path, &a.data).map_err(|e| Error::io(&path, e))?;
-            bytes += a.data.len() as u64;
-            attachments += 1;
-            written.push(rel.clone());
-            ticker.tick();
+            send.send((path, data))
+                .map_err(|_| Error::invalid("export", "the file writers stopped"))
+        };
+        let result = store.read(|tx| {
+            let counts = sx::counts(tx)?;
+            let templates: HashMap<Uuid, String> = sx::templates(tx)?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect();
+            let mut names: HashSet<String> = HashSet::new();
+            let mut attachment_paths: HashMap<Uuid, String> = HashMap::new();
+            let mut ticker = Ticker::start(progress, "entries", counts.live_entries);
+            sx::for_each_entry(tx, true, |e| {
+                let mut used: HashSet<String> = HashSet::new();
+                let mut paths = Vec::with_capacity(e.attachments.len());
+                for a in &e.attachments {
+                    let name = unique(&mut used, &safe_file_name(&a.file_name));
+                    let rel = format!("attachments/{}/{name}", e.id);
+                    attachment_paths.insert(a.id, rel.clone());
+                    paths.push(rel);
+                }
+                let name = unique(
+                    &mut names,
+                    &format!("{}-{}.md", e.occurred_on, slug(&e.title)),
+                );
+                let mut text = String::with_capacity(512 + e.body.len());
+                render(
+                    &mut text,
+                    &e,
+                    e.template_id
+                        .and_then(|t| templates.get(&t))
+                        .map(String::as_str),
+                    &paths,
+                );
+                bytes += text.len() as u64;
+                write(dir.join(&name), text.into_bytes())?;
+                entries += 1;
+                written.push(name);
+                ticker.tick();
+                Ok(())
+            })?;
+            ticker.finish();
+            let mut ticker = Ticker::start(progress, "attachments", attachment_paths.len() as u64);
+            let mut folders: HashSet<Uuid> = HashSet::new();
+            sx::for_each_attachment(tx, AttachmentScope::LiveEntries, |a| {
+                let Some(rel) = attachment_paths.get(&a.meta.id) else {
+                    return Ok(());
+                };
+                if let crate::store::AttachmentOwner::Entry(owner) = a.owner {
+                    if folders.insert(owner) {
+                        let folder = dir.join("attachments").join(owner.to_string());
+                        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+                    }
+                }
+                bytes += a.data.len() as u64;
+                write(dir.join(rel), a.data)?;
+                attachments += 1;
+                written.push(rel.clone());
+                ticker.tick();
+                Ok(())
+            })?;
+            ticker.finish();
             Ok(())
-        })?;
-        ticker.finish();
-        Ok(())
+        });
+        // Closing the channel lets the writers finish what is queued and stop.
+        drop(send);
+        result
     })?;
+    if let Some(e) = lock(&failure).take() {
+        return Err(e);
+    }
     let mut list = String::with_capacity(written.len() * 48);
     list.push_str(MARKER_HEADER);
     list.push('\n');
@@ -110,7 +159,18 @@ pub fn export(store: &Store, dir: &Path, progress: &mut dyn FnMut(Progress)) -> 
         list.push('\n');
     }
     std::fs::write(&marker, list).map_err(|e| Error::io(&marker, e))?;
-    Ok(ExportSummary { entries, attachments, bytes, path: dir.to_path_buf() })
+    Ok(ExportSummary {
+        entries,
+        attachments,
+        bytes,
+        path: dir.to_path_buf(),
+    })
+}
+
+/// Locks a mutex, carrying on after a panic elsewhere (the data is a queue or an error slot,
+/// never left half-changed).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Creates `dir`, or accepts it when empty, or clears what a previous Reprise export wrote
@@ -161,7 +221,11 @@ fn prepare_folder(dir: &Path) -> Result<()> {
 fn is_ours(rel: &str) -> bool {
     let parts: Vec<&str> = rel.split('/').collect();
     let plain = |p: &str| {
-        !p.is_empty() && p != "." && p != ".." && !p.contains(['\\', ':', '\0']) && !p.starts_with('.')
+        !p.is_empty()
+            && p != "."
+            && p != ".."
+            && !p.contains(['\\', ':', '\0'])
+            && !p.starts_with('.')
     };
     match parts.as_slice() {
         [name] => plain(name) && name.ends_with(".md"),
@@ -192,13 +256,22 @@ fn render(out: &mut String, e: &Entry, template: Option<&str>, attachments: &[St
     let _ = write_entry(out, e, template, attachments);
 }
 
-fn write_entry(out: &mut String, e: &Entry, template: Option<&str>, attachments: &[String]) -> std::fmt::Result {
+fn write_entry(
+    out: &mut String,
+    e: &Entry,
+    template: Option<&str>,
+    attachments: &[String],
+) -> std::fmt::Result {
     out.push_str("---\n");
     writeln!(out, "id: {}", quote(&e.id.to_string()))?;
     writeln!(out, "title: {}", quote(&e.title))?;
     writeln!(out, "date: {}", e.occurred_on)?;
     if let Some(t) = e.occurred_time {
-        let text = if chrono::Timelike::second(&t) == 0 { t.format("%H:%M") } else { t.format("%H:%M:%S") };
+        let text = if chrono::Timelike::second(&t) == 0 {
+            t.format("%H:%M")
+        } else {
+            t.format("%H:%M:%S")
+        };
         writeln!(out, "time: {}", quote(&text.to_string()))?;
     }
     writeln!(out, "kind: {}", quote(e.kind.as_str()))?;
@@ -209,7 +282,11 @@ fn write_entry(out: &mut String, e: &Entry, template: Option<&str>, attachments:
     writeln!(out, "starred: {}", e.starred)?;
     if let Some(s) = &e.session {
         out.push_str("session:\n");
-        for (key, value) in [("setting", &s.setting), ("group", &s.group), ("age_range", &s.age_range)] {
+        for (key, value) in [
+            ("setting", &s.setting),
+            ("group", &s.group),
+            ("age_range", &s.age_range),
+        ] {
             if let Some(v) = value {
                 writeln!(out, "  {key}: {}", quote(v))?;
             }
@@ -263,7 +340,12 @@ pub(crate) fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') => {
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
@@ -339,7 +421,13 @@ pub(crate) fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base
         .chars()
-        .map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "<>:\"|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
     if cleaned.is_empty() {
@@ -356,7 +444,11 @@ pub(crate) fn safe_file_name(name: &str) -> String {
                 && upper.len() == 4
                 && upper.as_bytes()[3].is_ascii_digit())
     };
-    let mut stem = if reserved { format!("_{stem}") } else { stem.to_owned() };
+    let mut stem = if reserved {
+        format!("_{stem}")
+    } else {
+        stem.to_owned()
+    };
     let room = MAX_FILE_NAME_BYTES.saturating_sub(ext.len());
     if stem.len() > room {
         let mut cut = room;

@@ -24,7 +24,7 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
@@ -113,7 +113,11 @@ impl ImportReport {
             (&self.templates, "template", "templates"),
             (&self.people, "person", "people"),
             (&self.relationships, "relationship", "relationships"),
-            (&self.mentoring_sessions, "mentoring session", "mentoring sessions"),
+            (
+                &self.mentoring_sessions,
+                "mentoring session",
+                "mentoring sessions",
+            ),
             (&self.actions, "action", "actions"),
             (&self.cpd_activities, "CPD activity", "CPD activities"),
             (&self.attachments, "attachment", "attachments"),
@@ -203,25 +207,45 @@ impl<'p> Ticker<'p> {
     const EVERY: u64 = 1000;
 
     fn start(progress: &'p mut dyn FnMut(Progress), phase: &'static str, total: u64) -> Ticker<'p> {
-        progress(Progress { phase: phase.to_owned(), done: 0, total });
-        Ticker { progress, phase, done: 0, total }
+        progress(Progress {
+            phase: phase.to_owned(),
+            done: 0,
+            total,
+        });
+        Ticker {
+            progress,
+            phase,
+            done: 0,
+            total,
+        }
     }
 
     fn tick(&mut self) {
         self.done += 1;
         if self.done % Self::EVERY == 0 {
-            (self.progress)(Progress { phase: self.phase.to_owned(), done: self.done, total: self.total });
+            (self.progress)(Progress {
+                phase: self.phase.to_owned(),
+                done: self.done,
+                total: self.total,
+            });
         }
     }
 
     fn finish(self) {
-        (self.progress)(Progress { phase: self.phase.to_owned(), done: self.done, total: self.total });
+        (self.progress)(Progress {
+            phase: self.phase.to_owned(),
+            done: self.done,
+            total: self.total,
+        });
     }
 }
 
 /// The name an error message uses for a file: its file name, or the whole path if it has none.
 fn file_label(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Reads a whole file, refusing one larger than `cap` bytes before reading it and stopping
@@ -230,12 +254,19 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     let label = file_label(path);
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let too_big = || Error::import(&label, format!("the file is larger than the {cap}-byte limit for imports"));
+    let too_big = || {
+        Error::import(
+            &label,
+            format!("the file is larger than the {cap}-byte limit for imports"),
+        )
+    };
     if len > cap {
         return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > cap {
         return Err(too_big());
     }
@@ -246,23 +277,49 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Opens a file for streaming, refusing one larger than `cap` bytes and never reading past
+/// `cap` (the file may grow in between); a UTF-8 byte-order mark is skipped.
+fn open_capped(path: &Path, cap: u64) -> Result<BufReader<std::io::Take<File>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > cap {
+        return Err(Error::import(file_label(path), format!("the file is larger than the {cap}-byte limit for imports")));
+    }
+    let mut reader = BufReader::with_capacity(1 << 20, file.take(cap));
+    if reader.fill_buf().map_err(|e| Error::io(path, e))?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(reader)
+}
+
 /// Writes `out` through a temporary file beside it that is renamed into place only when
 /// `write` succeeded, so a failed export never leaves a half-written file. Returns the size.
 fn write_atomically(
     out: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
 ) -> Result<u64> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().ok_or_else(|| Error::invalid("path", format!("{} is not a file path", out.display())))?;
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .ok_or_else(|| Error::invalid("path", format!("{} is not a file path", out.display())))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
     tmp_name.push(format!(".{}.partial", crate::model::new_id().simple()));
     let tmp = dir.join(tmp_name);
     let result = (|| {
-        let file = File::options().write(true).create_new(true).open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         write(&mut w)?;
-        let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         let len = file.metadata().map_err(|e| Error::io(&tmp, e))?.len();
         drop(file);
@@ -295,7 +352,11 @@ struct Section<'c, T> {
 
 impl<'c, T> Section<'c, T> {
     fn new(name: &'static str, failed_at: &'c Cell<Option<(&'static str, usize)>>) -> Self {
-        Section { name, failed_at, item: PhantomData }
+        Section {
+            name,
+            failed_at,
+            item: PhantomData,
+        }
     }
 }
 

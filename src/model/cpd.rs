@@ -138,9 +138,15 @@ impl CpdInput {
     /// # Errors
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<CpdInput> {
-        for (field, h) in [("hours", self.hours), ("participatory_hours", self.participatory_hours)] {
+        for (field, h) in [
+            ("hours", self.hours),
+            ("participatory_hours", self.participatory_hours),
+        ] {
             if !h.is_finite() || !(0.0..=1000.0).contains(&h) {
-                return Err(Error::invalid(field, format!("{h} is not between 0 and 1000")));
+                return Err(Error::invalid(
+                    field,
+                    format!("{h} is not between 0 and 1000"),
+                ));
             }
         }
         if self.participatory_hours > self.hours {

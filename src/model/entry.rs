@@ -53,7 +53,11 @@ impl SessionFacts {
             group: optional_line("session.group", self.group.as_deref().unwrap_or(""))?,
             age_range: optional_line("session.age_range", self.age_range.as_deref().unwrap_or(""))?,
             participants: check_count("session.participants", self.participants, 100_000)?,
-            duration_minutes: check_count("session.duration_minutes", self.duration_minutes, 24 * 60)?,
+            duration_minutes: check_count(
+                "session.duration_minutes",
+                self.duration_minutes,
+                24 * 60,
+            )?,
             activities: match self.activities.as_deref().map(str::trim) {
                 Some(a) if !a.is_empty() => Some(long_text("session.activities", a)?),
                 _ => None,
@@ -246,7 +250,10 @@ impl From<&Entry> for EntryInput {
 
 /// A title taken from the first non-empty line of a body, without Markdown heading marks.
 fn title_from_body(body: &str) -> Option<String> {
-    let line = body.lines().map(|l| l.trim().trim_start_matches('#').trim()).find(|l| !l.is_empty())?;
+    let line = body
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())?;
     let mut title: String = line.chars().filter(|c| !c.is_control()).take(80).collect();
     if line.chars().count() > 80 {
         title.push('…');

@@ -8,9 +8,9 @@ pub use entry::{
     AttachmentMeta, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary, Page, SessionFacts,
 };
 pub use people::{
-    Action, ActionInput, ActionSource, ActionStatus, Member, MentoringSession, MentoringSessionInput,
-    Person, PersonInput, Relationship, RelationshipInput, RelationshipKind, RelationshipStatus,
-    Role,
+    Action, ActionInput, ActionSource, ActionStatus, Member, MentoringSession,
+    MentoringSessionInput, Person, PersonInput, Relationship, RelationshipInput, RelationshipKind,
+    RelationshipStatus, Role,
 };
 pub use template::{Prompt, Template, TemplateInput};
 
@@ -35,7 +35,9 @@ pub fn format_ts(ts: &DateTime<Utc>) -> String {
 
 /// Parses a stored or imported timestamp (any RFC 3339 form), normalised to UTC milliseconds.
 pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc).trunc_subsecs(3))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(3))
 }
 
 /// Serde adapter that writes timestamps in the canonical [`format_ts`] form.
@@ -105,7 +107,10 @@ pub(crate) fn required_line(field: &str, value: &str) -> Result<String> {
 pub(crate) fn optional_line(field: &str, value: &str) -> Result<Option<String>> {
     let value = value.trim();
     if value.chars().count() > MAX_TITLE_CHARS {
-        return Err(Error::invalid(field, format!("longer than {MAX_TITLE_CHARS} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {MAX_TITLE_CHARS} characters"),
+        ));
     }
     if value.chars().any(|c| c.is_control()) {
         return Err(Error::invalid(field, "contains a control character"));
@@ -116,7 +121,10 @@ pub(crate) fn optional_line(field: &str, value: &str) -> Result<Option<String>> 
 /// Checks a long free-text field (Markdown body, notes).
 pub(crate) fn long_text(field: &str, value: &str) -> Result<String> {
     if value.len() > MAX_BODY_BYTES {
-        return Err(Error::invalid(field, format!("longer than {MAX_BODY_BYTES} bytes")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {MAX_BODY_BYTES} bytes"),
+        ));
     }
     if value.contains('\0') {
         return Err(Error::invalid(field, "contains a NUL character"));
@@ -134,10 +142,16 @@ pub fn normalise_tag(raw: &str) -> Result<String> {
         return Err(Error::invalid("tag", format!("{raw:?} is empty")));
     }
     if tag.chars().count() > MAX_TAG_CHARS {
-        return Err(Error::invalid("tag", format!("{tag:?} is longer than {MAX_TAG_CHARS} characters")));
+        return Err(Error::invalid(
+            "tag",
+            format!("{tag:?} is longer than {MAX_TAG_CHARS} characters"),
+        ));
     }
     if tag.chars().any(|c| c.is_control() || c == ',') {
-        return Err(Error::invalid("tag", format!("{tag:?} contains a comma or control character")));
+        return Err(Error::invalid(
+            "tag",
+            format!("{tag:?} contains a comma or control character"),
+        ));
     }
     Ok(tag)
 }
@@ -147,7 +161,9 @@ pub fn normalise_tags(raw: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for t in raw {
         let tag = normalise_tag(t)?;
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&tag) || o.to_lowercase() == tag.to_lowercase())
+        if !out
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(&tag) || o.to_lowercase() == tag.to_lowercase())
         {
             out.push(tag);
         }

@@ -178,20 +178,31 @@ impl RelationshipInput {
         let mut members: Vec<Member> = Vec::new();
         for m in &self.members {
             if members.iter().any(|o| o.person_id == m.person_id) {
-                return Err(Error::invalid("members", format!("{} is listed twice", m.person_id)));
+                return Err(Error::invalid(
+                    "members",
+                    format!("{} is listed twice", m.person_id),
+                ));
             }
             members.push(m.clone());
         }
         let count = |role| members.iter().filter(|m| m.role == role).count();
         match self.kind {
-            RelationshipKind::MentoringPair if members.len() != 2 || count(Role::Mentor) != 1 || count(Role::Mentee) != 1 => {
-                return Err(Error::invalid("members", "a mentoring pair has one mentor and one mentee"));
+            RelationshipKind::MentoringPair
+                if members.len() != 2 || count(Role::Mentor) != 1 || count(Role::Mentee) != 1 =>
+            {
+                return Err(Error::invalid(
+                    "members",
+                    "a mentoring pair has one mentor and one mentee",
+                ));
             }
             RelationshipKind::PeerPair if members.len() != 2 || count(Role::Peer) != 2 => {
                 return Err(Error::invalid("members", "a peer pair has two peers"));
             }
             RelationshipKind::Group if members.len() < 2 => {
-                return Err(Error::invalid("members", "a group has at least two members"));
+                return Err(Error::invalid(
+                    "members",
+                    "a group has at least two members",
+                ));
             }
             _ => {}
         }
@@ -270,7 +281,11 @@ impl MentoringSessionInput {
         }
         let mut attendees = self.attendees.clone();
         attendees.dedup();
-        Ok(MentoringSessionInput { notes: long_text("notes", &self.notes)?, attendees, ..self.clone() })
+        Ok(MentoringSessionInput {
+            notes: long_text("notes", &self.notes)?,
+            attendees,
+            ..self.clone()
+        })
     }
 }
 
@@ -370,7 +385,10 @@ impl ActionInput {
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<ActionInput> {
         if self.source_entry_id.is_some() && self.source != ActionSource::Reflection {
-            return Err(Error::invalid("source_entry_id", "is only for actions from a reflection"));
+            return Err(Error::invalid(
+                "source_entry_id",
+                "is only for actions from a reflection",
+            ));
         }
         if self.source_session_id.is_some() && self.source != ActionSource::MentoringSession {
             return Err(Error::invalid(

@@ -81,10 +81,16 @@ impl TemplateInput {
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<TemplateInput> {
         if self.prompts.is_empty() {
-            return Err(Error::invalid("prompts", "a template needs at least one prompt"));
+            return Err(Error::invalid(
+                "prompts",
+                "a template needs at least one prompt",
+            ));
         }
         if self.prompts.len() > 50 {
-            return Err(Error::invalid("prompts", "a template has at most 50 prompts"));
+            return Err(Error::invalid(
+                "prompts",
+                "a template has at most 50 prompts",
+            ));
         }
         let prompts = self
             .prompts

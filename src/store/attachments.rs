@@ -26,11 +26,21 @@ impl Store {
     /// # Errors
     /// [`Error::TooLarge`] over [`MAX_ATTACHMENT_BYTES`]; [`Error::NotFound`] for a missing
     /// owner; [`Error::Invalid`] for a bad name or media type.
-    pub fn add_attachment(&self, owner: AttachmentOwner, file_name: &str, media_type: &str, data: &[u8]) -> Result<AttachmentMeta> {
+    pub fn add_attachment(
+        &self,
+        owner: AttachmentOwner,
+        file_name: &str,
+        media_type: &str,
+        data: &[u8],
+    ) -> Result<AttachmentMeta> {
         let file_name = checked_file_name(file_name)?;
         let media_type = checked_media_type(media_type)?;
         if data.len() as u64 > MAX_ATTACHMENT_BYTES {
-            return Err(Error::TooLarge { name: file_name, size: data.len() as u64, limit: MAX_ATTACHMENT_BYTES });
+            return Err(Error::TooLarge {
+                name: file_name,
+                size: data.len() as u64,
+                limit: MAX_ATTACHMENT_BYTES,
+            });
         }
         let meta = AttachmentMeta {
             id: new_id(),
@@ -67,7 +77,8 @@ impl Store {
     pub fn remove_attachment(&self, id: Uuid) -> Result<()> {
         self.write(|tx| {
             let owner = owner_of(tx, id)?;
-            tx.prepare_cached("DELETE FROM attachments WHERE id = ?1")?.execute([id.to_string()])?;
+            tx.prepare_cached("DELETE FROM attachments WHERE id = ?1")?
+                .execute([id.to_string()])?;
             touch_owner(tx, owner)
         })
     }
@@ -82,9 +93,13 @@ pub fn sha256_hex(data: &[u8]) -> String {
 pub(crate) fn checked_file_name(name: &str) -> Result<String> {
     // Keep only the last path component: a name is a label, never a path.
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let base = optional_line("file_name", base)?.ok_or_else(|| Error::invalid("file_name", "must not be empty"))?;
+    let base = optional_line("file_name", base)?
+        .ok_or_else(|| Error::invalid("file_name", "must not be empty"))?;
     if base == "." || base == ".." {
-        return Err(Error::invalid("file_name", format!("{base:?} is not a file name")));
+        return Err(Error::invalid(
+            "file_name",
+            format!("{base:?} is not a file name"),
+        ));
     }
     Ok(base)
 }
@@ -93,17 +108,26 @@ pub(crate) fn checked_media_type(media_type: &str) -> Result<String> {
     let mt = media_type.trim().to_ascii_lowercase();
     let ok = mt.len() <= 100
         && mt.split_once('/').is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && (a.chars().chain(b.chars())).all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            !a.is_empty()
+                && !b.is_empty()
+                && (a.chars().chain(b.chars()))
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         });
     if !ok {
-        return Err(Error::invalid("media_type", format!("{media_type:?} is not a media type like audio/mpeg")));
+        return Err(Error::invalid(
+            "media_type",
+            format!("{media_type:?} is not a media type like audio/mpeg"),
+        ));
     }
     Ok(mt)
 }
 
 /// A media type guessed from a file name's extension, for files added from disk.
 pub fn media_type_for(file_name: &str) -> &'static str {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "mp3" => "audio/mpeg",
         "m4a" => "audio/mp4",
@@ -165,19 +189,28 @@ fn owner_of(tx: &Transaction<'_>, id: Uuid) -> Result<AttachmentOwner> {
         .prepare_cached("SELECT entry_id, cpd_id FROM attachments WHERE id = ?1")?
         .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let parse = |s: &str| Uuid::parse_str(s).map_err(|_| Error::invalid("attachment", "stored owner is not a UUID"));
+    let parse = |s: &str| {
+        Uuid::parse_str(s).map_err(|_| Error::invalid("attachment", "stored owner is not a UUID"))
+    };
     match row {
         Some((Some(e), _)) => Ok(AttachmentOwner::Entry(parse(&e)?)),
         Some((None, Some(c))) => Ok(AttachmentOwner::Cpd(parse(&c)?)),
-        _ => Err(Error::NotFound { entity: "attachment", id: id.to_string() }),
+        _ => Err(Error::NotFound {
+            entity: "attachment",
+            id: id.to_string(),
+        }),
     }
 }
 
 fn touch_owner(tx: &Transaction<'_>, owner: AttachmentOwner) -> Result<()> {
     let ts = format_ts(&now());
     match owner {
-        AttachmentOwner::Entry(id) => tx.prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?.execute(params![id.to_string(), ts])?,
-        AttachmentOwner::Cpd(id) => tx.prepare_cached("UPDATE cpd_activities SET updated_at = ?2 WHERE id = ?1")?.execute(params![id.to_string(), ts])?,
+        AttachmentOwner::Entry(id) => tx
+            .prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![id.to_string(), ts])?,
+        AttachmentOwner::Cpd(id) => tx
+            .prepare_cached("UPDATE cpd_activities SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![id.to_string(), ts])?,
     };
     Ok(())
 }
@@ -194,10 +227,16 @@ pub(crate) fn meta_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachmen
 }
 
 /// The attachments of an entry (`column` = `entry_id`) or CPD activity (`cpd_id`).
-pub(crate) fn attachments_of(tx: &Transaction<'_>, column: &str, owner: &str) -> Result<Vec<AttachmentMeta>> {
+pub(crate) fn attachments_of(
+    tx: &Transaction<'_>,
+    column: &str,
+    owner: &str,
+) -> Result<Vec<AttachmentMeta>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT id, file_name, media_type, size, sha256, created_at FROM attachments WHERE {column} = ?1 ORDER BY created_at, id"
     ))?;
-    let out = stmt.query_map([owner], meta_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let out = stmt
+        .query_map([owner], meta_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(out)
 }

@@ -4,12 +4,15 @@ use super::entries::{col_date, col_opt_date, col_parse, col_ts, col_uuid, exists
 use super::tags::{drop_unused_tags, ensure_tags, tag_text};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{format_ts, new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
+use crate::model::{
+    format_ts, new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours,
+};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
-const CPD_COLS: &str = "id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+const CPD_COLS: &str =
+    "id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
     description, outcomes, impact, benefit, evidence, standards, created_at, updated_at";
 
 impl Store {
@@ -45,16 +48,25 @@ impl Store {
     /// Deletes a CPD activity (links from entries go; the entries stay).
     pub fn delete_cpd(&self, id: Uuid) -> Result<()> {
         self.write(|tx| {
-            let n = tx.prepare_cached("DELETE FROM cpd_activities WHERE id = ?1")?.execute([id.to_string()])?;
+            let n = tx
+                .prepare_cached("DELETE FROM cpd_activities WHERE id = ?1")?
+                .execute([id.to_string()])?;
             if n == 0 {
-                return Err(Error::NotFound { entity: "CPD activity", id: id.to_string() });
+                return Err(Error::NotFound {
+                    entity: "CPD activity",
+                    id: id.to_string(),
+                });
             }
             drop_unused_tags(tx)
         })
     }
 
     /// CPD activities that started within the period (inclusive), newest first.
-    pub fn list_cpd(&self, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Vec<CpdActivity>> {
+    pub fn list_cpd(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<CpdActivity>> {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(
                 "SELECT id FROM cpd_activities WHERE started_on >= ?1 AND started_on <= ?2 ORDER BY started_on DESC, id DESC",
@@ -72,7 +84,10 @@ impl Store {
     /// [`Error::Invalid`] when `until` is before `since`.
     pub fn cpd_summary(&self, since: NaiveDate, until: NaiveDate) -> Result<CpdSummary> {
         if until < since {
-            return Err(Error::invalid("until", format!("{until} is before since ({since})")));
+            return Err(Error::invalid(
+                "until",
+                format!("{until} is before since ({since})"),
+            ));
         }
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(
@@ -90,7 +105,12 @@ impl Store {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let order = |t: CpdType| CpdType::ALL.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+            let order = |t: CpdType| {
+                CpdType::ALL
+                    .iter()
+                    .position(|x| *x == t)
+                    .unwrap_or(usize::MAX)
+            };
             by_type.sort_by_key(|t| order(t.activity_type));
             Ok(CpdSummary {
                 since,
@@ -108,7 +128,12 @@ fn bound(d: Option<NaiveDate>, default: &str) -> String {
     d.map_or_else(|| default.to_owned(), |d| d.to_string())
 }
 
-pub(crate) fn cpd_from_input(id: Uuid, i: &CpdInput, created: chrono::DateTime<chrono::Utc>, updated: chrono::DateTime<chrono::Utc>) -> CpdActivity {
+pub(crate) fn cpd_from_input(
+    id: Uuid,
+    i: &CpdInput,
+    created: chrono::DateTime<chrono::Utc>,
+    updated: chrono::DateTime<chrono::Utc>,
+) -> CpdActivity {
     CpdActivity {
         id,
         title: i.title.clone(),
@@ -135,7 +160,8 @@ pub(crate) fn cpd_from_input(id: Uuid, i: &CpdInput, created: chrono::DateTime<c
 /// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).
 pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
     let tags = ensure_tags(tx, &c.tags)?;
-    let standards = serde_json::to_string(&c.standards).map_err(|e| Error::invalid("standards", e.to_string()))?;
+    let standards = serde_json::to_string(&c.standards)
+        .map_err(|e| Error::invalid("standards", e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO cpd_activities (id, title, activity_type, started_on, ended_on, hours, participatory_hours,
              provider, description, outcomes, impact, benefit, evidence, standards, tag_text, created_at, updated_at)
@@ -167,19 +193,25 @@ pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
         format_ts(&c.updated_at),
     ])?;
     let id = c.id.to_string();
-    tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?.execute([&id])?;
+    tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?
+        .execute([&id])?;
     for (pos, (tag_id, _)) in tags.iter().enumerate() {
         tx.prepare_cached("INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)")?
             .execute(params![id, tag_id, pos as i64])?;
     }
-    tx.prepare_cached("DELETE FROM entry_cpd WHERE cpd_id = ?1")?.execute([&id])?;
+    tx.prepare_cached("DELETE FROM entry_cpd WHERE cpd_id = ?1")?
+        .execute([&id])?;
     for e in &c.linked_entries {
         exists(tx, "entries", "entry", *e)?;
         let next: i64 = tx
-            .prepare_cached("SELECT coalesce(max(position) + 1, 0) FROM entry_cpd WHERE entry_id = ?1")?
+            .prepare_cached(
+                "SELECT coalesce(max(position) + 1, 0) FROM entry_cpd WHERE entry_id = ?1",
+            )?
             .query_row([e.to_string()], |r| r.get(0))?;
-        tx.prepare_cached("INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![e.to_string(), id, next])?;
+        tx.prepare_cached(
+            "INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![e.to_string(), id, next])?;
     }
     drop_unused_tags(tx)
 }
@@ -187,7 +219,9 @@ pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
 pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
     let sid = id.to_string();
     let mut c = tx
-        .prepare_cached(&format!("SELECT {CPD_COLS} FROM cpd_activities WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {CPD_COLS} FROM cpd_activities WHERE id = ?1"
+        ))?
         .query_row([&sid], |r| {
             let standards: String = r.get(13)?;
             Ok(CpdActivity {
@@ -205,7 +239,11 @@ pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
                 benefit: r.get(11)?,
                 evidence: r.get(12)?,
                 standards: serde_json::from_str(&standards).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e))
+                    rusqlite::Error::FromSqlConversionFailure(
+                        13,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
                 })?,
                 tags: Vec::new(),
                 linked_entries: Vec::new(),
@@ -215,9 +253,16 @@ pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
             })
         })
         .optional()?
-        .ok_or(Error::NotFound { entity: "CPD activity", id: sid.clone() })?;
+        .ok_or(Error::NotFound {
+            entity: "CPD activity",
+            id: sid.clone(),
+        })?;
     c.tags = strings(tx, "SELECT t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cpd_id = ?1 ORDER BY ct.position", &sid)?;
-    c.linked_entries = uuids(tx, "SELECT entry_id FROM entry_cpd WHERE cpd_id = ?1 ORDER BY entry_id", &sid)?;
+    c.linked_entries = uuids(
+        tx,
+        "SELECT entry_id FROM entry_cpd WHERE cpd_id = ?1 ORDER BY entry_id",
+        &sid,
+    )?;
     c.attachments = super::attachments::attachments_of(tx, "cpd_id", &sid)?;
     Ok(c)
 }

@@ -33,13 +33,24 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::NotFound`] for an entry that does not exist.
-    pub fn save_draft(&self, entry_id: Option<Uuid>, key: &str, content: &EntryInput) -> Result<()> {
+    pub fn save_draft(
+        &self,
+        entry_id: Option<Uuid>,
+        key: &str,
+        content: &EntryInput,
+    ) -> Result<()> {
         let key = match entry_id {
             Some(id) => id.to_string(),
             None if !key.trim().is_empty() && key.len() <= 100 => format!("new:{key}"),
-            None => return Err(Error::invalid("key", "a new entry's draft needs a short key")),
+            None => {
+                return Err(Error::invalid(
+                    "key",
+                    "a new entry's draft needs a short key",
+                ))
+            }
         };
-        let json = serde_json::to_string(content).map_err(|e| Error::invalid("draft", e.to_string()))?;
+        let json =
+            serde_json::to_string(content).map_err(|e| Error::invalid("draft", e.to_string()))?;
         self.write(|tx| {
             if let Some(id) = entry_id {
                 super::entries::exists(tx, "entries", "entry", id)?;
@@ -72,14 +83,21 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter()
                 .map(|(key, entry_id, content, saved_at, entry_updated)| {
-                    let content: EntryInput = serde_json::from_str(&content)
-                        .map_err(|e| Error::invalid("draft", format!("stored draft {key:?} is unreadable: {e}")))?;
+                    let content: EntryInput = serde_json::from_str(&content).map_err(|e| {
+                        Error::invalid("draft", format!("stored draft {key:?} is unreadable: {e}"))
+                    })?;
                     let entry_id = entry_id.and_then(|s| Uuid::parse_str(&s).ok());
                     let newer_than_entry = match entry_updated {
                         Some(u) => format_ts(&saved_at) > u,
                         None => true,
                     };
-                    Ok(Draft { entry_id, key: key.trim_start_matches("new:").to_owned(), content, saved_at, newer_than_entry })
+                    Ok(Draft {
+                        entry_id,
+                        key: key.trim_start_matches("new:").to_owned(),
+                        content,
+                        saved_at,
+                        newer_than_entry,
+                    })
                 })
                 .collect()
         })
@@ -89,7 +107,8 @@ impl Store {
     pub fn discard_draft(&self, entry_id: Option<Uuid>, key: &str) -> Result<()> {
         let key = entry_id.map_or_else(|| format!("new:{key}"), |id| id.to_string());
         self.write(|tx| {
-            tx.prepare_cached("DELETE FROM drafts WHERE key = ?1")?.execute([key])?;
+            tx.prepare_cached("DELETE FROM drafts WHERE key = ?1")?
+                .execute([key])?;
             Ok(())
         })
     }
@@ -97,11 +116,17 @@ impl Store {
     /// The draft for one entry, if any.
     pub fn draft_for(&self, entry_id: Uuid) -> Result<Option<Draft>> {
         let found: Option<i64> = self.read(|tx| {
-            Ok(tx.prepare_cached("SELECT 1 FROM drafts WHERE key = ?1")?.query_row([entry_id.to_string()], |r| r.get(0)).optional()?)
+            Ok(tx
+                .prepare_cached("SELECT 1 FROM drafts WHERE key = ?1")?
+                .query_row([entry_id.to_string()], |r| r.get(0))
+                .optional()?)
         })?;
         if found.is_none() {
             return Ok(None);
         }
-        Ok(self.list_drafts()?.into_iter().find(|d| d.entry_id == Some(entry_id)))
+        Ok(self
+            .list_drafts()?
+            .into_iter()
+            .find(|d| d.entry_id == Some(entry_id)))
     }
 }

@@ -4,8 +4,8 @@ use super::tags::{drop_unused_tags, ensure_tags, tag_text};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    format_ts, new_id, now, parse_ts, Entry, EntryFilter, EntryInput, EntryKind,
-    EntrySummary, Page, SessionFacts,
+    format_ts, new_id, now, parse_ts, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary,
+    Page, SessionFacts,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::types::Value;
@@ -14,6 +14,14 @@ use uuid::Uuid;
 
 /// Characters of body text shown in a listing.
 const EXCERPT_CHARS: usize = 180;
+
+/// A tag on at most this many entries is rare: a query filtered by it starts from the tag's own
+/// entries. Otherwise it walks the timeline and checks each entry, which finds a page of 20
+/// after about `20 × entries ÷ uses` steps: quick for a common tag, a walk of the whole
+/// journal for a tag used once (~30 ms at 50,000 entries, where starting from the tag takes
+/// well under 1 ms). Starting from a tag instead costs a lookup and a sort per use (~9 µs), so
+/// 500 keeps either way to a few milliseconds (docs/PERFORMANCE.md).
+const RARE_TAG_USES: i64 = 500;
 
 /// A position in the timeline: the last row of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,13 +38,21 @@ impl EntryCursor {
     }
 
     fn decode(text: &str) -> Result<EntryCursor> {
-        let bad = || Error::invalid("cursor", format!("{text:?} is not a cursor from a previous page"));
+        let bad = || {
+            Error::invalid(
+                "cursor",
+                format!("{text:?} is not a cursor from a previous page"),
+            )
+        };
         let (key, id) = text.split_once('|').ok_or_else(bad)?;
         Uuid::parse_str(id).map_err(|_| bad())?;
         if key.is_empty() || key.len() > 40 {
             return Err(bad());
         }
-        Ok(EntryCursor { key: key.to_owned(), id: id.to_owned() })
+        Ok(EntryCursor {
+            key: key.to_owned(),
+            id: id.to_owned(),
+        })
     }
 }
 
@@ -64,7 +80,10 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let existing = load_entry(tx, &id.to_string())?;
-            let entry = Entry { deleted_at: existing.deleted_at, ..entry_from_input(id, &input, existing.created_at, now()) };
+            let entry = Entry {
+                deleted_at: existing.deleted_at,
+                ..entry_from_input(id, &input, existing.created_at, now())
+            };
             update_entry_row(tx, &entry)?;
             load_entry(tx, &id.to_string())
         })
@@ -87,17 +106,27 @@ impl Store {
             return Ok(id);
         }
         let prefix = text.trim().to_ascii_lowercase();
-        let not_found = || Error::NotFound { entity: "entry", id: text.to_owned() };
+        let not_found = || Error::NotFound {
+            entity: "entry",
+            id: text.to_owned(),
+        };
         if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Err(not_found());
         }
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached("SELECT id FROM entries WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
-            let ids = stmt.query_map([&prefix], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT id FROM entries WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2",
+            )?;
+            let ids = stmt
+                .query_map([&prefix], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             match ids.as_slice() {
                 [one] => Uuid::parse_str(one).map_err(|_| not_found()),
                 [] => Err(not_found()),
-                _ => Err(Error::invalid("id", format!("{text:?} matches more than one entry; give more of it"))),
+                _ => Err(Error::invalid(
+                    "id",
+                    format!("{text:?} matches more than one entry; give more of it"),
+                )),
             }
         })
     }
@@ -145,9 +174,13 @@ impl Store {
         self.write(|tx| {
             let entry = load_entry(tx, &id.to_string())?;
             if entry.deleted_at.is_none() {
-                return Err(Error::invalid("entry", "only entries in the trash can be deleted permanently"));
+                return Err(Error::invalid(
+                    "entry",
+                    "only entries in the trash can be deleted permanently",
+                ));
             }
-            tx.prepare_cached("DELETE FROM entries WHERE id = ?1")?.execute([id.to_string()])?;
+            tx.prepare_cached("DELETE FROM entries WHERE id = ?1")?
+                .execute([id.to_string()])?;
             drop_unused_tags(tx)
         })
     }
@@ -157,7 +190,9 @@ impl Store {
         let cutoff = format_ts(&(now() - chrono::Duration::days(i64::from(days))));
         self.write(|tx| {
             let n = tx
-                .prepare_cached("DELETE FROM entries WHERE deleted_at IS NOT NULL AND deleted_at < ?1")?
+                .prepare_cached(
+                    "DELETE FROM entries WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+                )?
                 .execute([cutoff])?;
             drop_unused_tags(tx)?;
             Ok(n)
@@ -171,22 +206,34 @@ impl Store {
     pub fn list_entries(&self, filter: &EntryFilter) -> Result<Page<EntrySummary>> {
         let limit = filter.page_size();
         let (mut sql, mut args) = filter_sql(filter, "e")?;
-        let key = if filter.trash { "e.deleted_at" } else { "e.occurred_on" };
-        if let Some(cursor) = &filter.cursor {
-            let c = EntryCursor::decode(cursor)?;
-            sql.push_str(&format!(" AND ({key} < ? OR ({key} = ? AND e.id < ?))"));
-            args.extend([Value::Text(c.key.clone()), Value::Text(c.key), Value::Text(c.id)]);
-        }
-        let query = format!(
-            "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
-                    e.starred, e.updated_at, e.deleted_at
-               FROM entries e LEFT JOIN templates t ON t.id = e.template_id
-              WHERE {sql}
-              ORDER BY {key} DESC, e.id DESC
-              LIMIT {}",
-            limit + 1
-        );
+        let key = if filter.trash {
+            "e.deleted_at"
+        } else {
+            "e.occurred_on"
+        };
+        let cursor = filter
+            .cursor
+            .as_deref()
+            .map(EntryCursor::decode)
+            .transpose()?;
         self.read(|tx| {
+            if let Some((clause, tag)) = rare_tag_clause(tx, filter)? {
+                sql.push_str(&clause);
+                args.push(tag);
+            }
+            if let Some(c) = cursor {
+                sql.push_str(&format!(" AND ({key} < ? OR ({key} = ? AND e.id < ?))"));
+                args.extend([Value::Text(c.key.clone()), Value::Text(c.key), Value::Text(c.id)]);
+            }
+            let query = format!(
+                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
+                        e.starred, e.updated_at, e.deleted_at
+                   FROM entries e LEFT JOIN templates t ON t.id = e.template_id
+                  WHERE {sql}
+                  ORDER BY {key} DESC, e.id DESC
+                  LIMIT {}",
+                limit + 1
+            );
             let mut stmt = tx.prepare_cached(&query)?;
             let mut items = stmt
                 .query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?
@@ -210,10 +257,19 @@ impl Store {
 
     /// How many entries match the filter (ignoring its cursor and limit).
     pub fn count_entries(&self, filter: &EntryFilter) -> Result<u64> {
-        let (sql, args) = filter_sql(filter, "e")?;
+        let (mut sql, mut args) = filter_sql(filter, "e")?;
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(&format!("SELECT count(*) FROM entries e WHERE {sql}"))?;
-            Ok(stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, i64>(0))? as u64)
+            if let Some((clause, tag)) = rare_tag_clause(tx, filter)? {
+                sql.push_str(&clause);
+                args.push(tag);
+            }
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT count(*) FROM entries e WHERE {sql}"))?;
+            Ok(
+                stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| {
+                    r.get::<_, i64>(0)
+                })? as u64,
+            )
         })
     }
 
@@ -221,7 +277,9 @@ impl Store {
     pub fn all_entry_ids(&self) -> Result<Vec<Uuid>> {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached("SELECT id FROM entries ORDER BY id")?;
-            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             ids.iter().map(|i| parse_uuid("entries.id", i)).collect()
         })
     }
@@ -229,12 +287,19 @@ impl Store {
 
 /// The WHERE clause (without `WHERE`) and its arguments for a filter; `e` is the entries alias.
 pub(crate) fn filter_sql(filter: &EntryFilter, e: &str) -> Result<(String, Vec<Value>)> {
-    let mut sql = String::from(if filter.trash { "e.deleted_at IS NOT NULL" } else { "e.deleted_at IS NULL" });
+    let mut sql = String::from(if filter.trash {
+        "e.deleted_at IS NOT NULL"
+    } else {
+        "e.deleted_at IS NULL"
+    });
     let mut args: Vec<Value> = Vec::new();
     for tag in &filter.tags {
         let tag = crate::model::normalise_tag(tag)?;
+        // A probe per entry, so that the timeline can be walked in order and stop after a page
+        // (an `IN` list would make SQLite fetch and sort every tagged entry first); see
+        // `rare_tag_clause` for the tags where that list is the better start.
         sql.push_str(
-            " AND e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id WHERE tg.name = ?)",
+            " AND EXISTS (SELECT 1 FROM entry_tags et WHERE et.entry_id = e.id AND et.tag_id = (SELECT id FROM tags WHERE name = ?))",
         );
         args.push(Value::Text(tag));
     }
@@ -248,7 +313,9 @@ pub(crate) fn filter_sql(filter: &EntryFilter, e: &str) -> Result<(String, Vec<V
         args.push(Value::Text(template.to_ascii_lowercase()));
     }
     if let Some(rel) = filter.relationship {
-        sql.push_str(" AND e.id IN (SELECT entry_id FROM entry_relationships WHERE relationship_id = ?)");
+        sql.push_str(
+            " AND e.id IN (SELECT entry_id FROM entry_relationships WHERE relationship_id = ?)",
+        );
         args.push(Value::Text(rel.to_string()));
     }
     if let Some(since) = filter.since {
@@ -261,13 +328,43 @@ pub(crate) fn filter_sql(filter: &EntryFilter, e: &str) -> Result<(String, Vec<V
     }
     if let (Some(s), Some(u)) = (filter.since, filter.until) {
         if u < s {
-            return Err(Error::invalid("until", format!("{u} is before since ({s})")));
+            return Err(Error::invalid(
+                "until",
+                format!("{u} is before since ({s})"),
+            ));
         }
     }
     if filter.starred {
         sql.push_str(" AND e.starred = 1");
     }
     Ok((sql.replace("e.", &format!("{e}.")), args))
+}
+
+/// For a filter with tags, when the rarest of them is on at most [`RARE_TAG_USES`] entries, an
+/// extra ` AND e.id IN (…)` clause and its argument naming that tag, so that SQLite starts from
+/// the tag's entries rather than walking the timeline. It repeats a condition `filter_sql`
+/// already has, so it changes the plan, never the rows.
+fn rare_tag_clause(tx: &Transaction<'_>, filter: &EntryFilter) -> Result<Option<(String, Value)>> {
+    let mut rarest: Option<(i64, String)> = None;
+    for tag in &filter.tags {
+        let tag = crate::model::normalise_tag(tag)?;
+        let uses: i64 = tx
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM entry_tags
+                  WHERE tag_id = (SELECT id FROM tags WHERE name = ?1) LIMIT ?2)",
+            )?
+            .query_row(params![tag, RARE_TAG_USES + 1], |r| r.get(0))?;
+        if rarest.as_ref().is_none_or(|(fewest, _)| uses < *fewest) {
+            rarest = Some((uses, tag));
+        }
+    }
+    Ok(rarest.filter(|(uses, _)| *uses <= RARE_TAG_USES).map(|(_, tag)| {
+        (
+            " AND e.id IN (SELECT entry_id FROM entry_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?))"
+                .to_owned(),
+            Value::Text(tag),
+        )
+    }))
 }
 
 pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
@@ -279,7 +376,11 @@ pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
         title: r.get(2)?,
         occurred_on: col_date(r, 3)?,
         template_name: r.get(4)?,
-        tags: tags.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+        tags: tags
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
         excerpt: crate::render::plain_text(&body, EXCERPT_CHARS),
         starred: r.get(7)?,
         updated_at: col_ts(r, 8)?,
@@ -287,13 +388,20 @@ pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
     })
 }
 
-pub(crate) fn entry_from_input(id: Uuid, input: &EntryInput, created: DateTime<Utc>, updated: DateTime<Utc>) -> Entry {
+pub(crate) fn entry_from_input(
+    id: Uuid,
+    input: &EntryInput,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+) -> Entry {
     Entry {
         id,
         kind: input.kind,
         title: input.title.clone(),
         body: input.body.clone(),
-        occurred_on: input.occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        occurred_on: input
+            .occurred_on
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
         occurred_time: input.occurred_time,
         template_id: input.template_id,
         starred: input.starred,
@@ -377,7 +485,10 @@ pub(crate) fn update_entry_row(tx: &Transaction<'_>, entry: &Entry) -> Result<()
             entry.deleted_at.map(|d| format_ts(&d)),
         ])?;
     if n == 0 {
-        return Err(Error::NotFound { entity: "entry", id: entry.id.to_string() });
+        return Err(Error::NotFound {
+            entity: "entry",
+            id: entry.id.to_string(),
+        });
     }
     let id = entry.id.to_string();
     for sql in [
@@ -400,32 +511,49 @@ fn check_template(tx: &Transaction<'_>, template: Option<Uuid>) -> Result<()> {
 }
 
 /// Fails with [`Error::NotFound`] unless `table` has a row with this id.
-pub(crate) fn exists(tx: &Transaction<'_>, table: &str, entity: &'static str, id: Uuid) -> Result<()> {
+pub(crate) fn exists(
+    tx: &Transaction<'_>,
+    table: &str,
+    entity: &'static str,
+    id: Uuid,
+) -> Result<()> {
     let found: Option<i64> = tx
         .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
         .query_row([id.to_string()], |r| r.get(0))
         .optional()?;
-    found.map(|_| ()).ok_or(Error::NotFound { entity, id: id.to_string() })
+    found.map(|_| ()).ok_or(Error::NotFound {
+        entity,
+        id: id.to_string(),
+    })
 }
 
 fn write_entry_links(tx: &Transaction<'_>, entry: &Entry, tags: &[(String, String)]) -> Result<()> {
     let id = entry.id.to_string();
     for (pos, (tag_id, _)) in tags.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, tag_id, pos as i64])?;
+        tx.prepare_cached(
+            "INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, tag_id, pos as i64])?;
     }
     for (pos, to) in entry.linked_entries.iter().enumerate() {
         if *to == entry.id {
-            return Err(Error::invalid("linked_entries", "an entry cannot link to itself"));
+            return Err(Error::invalid(
+                "linked_entries",
+                "an entry cannot link to itself",
+            ));
         }
         exists(tx, "entries", "entry", *to)?;
-        tx.prepare_cached("INSERT INTO entry_links (from_id, to_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, to.to_string(), pos as i64])?;
+        tx.prepare_cached(
+            "INSERT INTO entry_links (from_id, to_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, to.to_string(), pos as i64])?;
     }
     for (pos, cpd) in entry.linked_cpd.iter().enumerate() {
         exists(tx, "cpd_activities", "CPD activity", *cpd)?;
-        tx.prepare_cached("INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, cpd.to_string(), pos as i64])?;
+        tx.prepare_cached(
+            "INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, cpd.to_string(), pos as i64])?;
     }
     for (pos, rel) in entry.linked_relationships.iter().enumerate() {
         exists(tx, "relationships", "relationship", *rel)?;
@@ -460,7 +588,9 @@ pub(crate) fn load_entry(tx: &Transaction<'_>, id: &str) -> Result<Entry> {
                 body: r.get(3)?,
                 occurred_on: col_date(r, 4)?,
                 occurred_time: match r.get::<_, Option<String>>(5)? {
-                    Some(t) => Some(NaiveTime::parse_from_str(&t, "%H:%M:%S").map_err(|e| conv_err(5, e))?),
+                    Some(t) => Some(
+                        NaiveTime::parse_from_str(&t, "%H:%M:%S").map_err(|e| conv_err(5, e))?,
+                    ),
                     None => None,
                 },
                 template_id: col_opt_uuid(r, 6)?,
@@ -477,28 +607,48 @@ pub(crate) fn load_entry(tx: &Transaction<'_>, id: &str) -> Result<Entry> {
             })
         })
         .optional()?
-        .ok_or_else(|| Error::NotFound { entity: "entry", id: id.to_owned() })?;
+        .ok_or_else(|| Error::NotFound {
+            entity: "entry",
+            id: id.to_owned(),
+        })?;
     entry.tags = strings(tx, "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position", id)?;
-    entry.linked_entries = uuids(tx, "SELECT to_id FROM entry_links WHERE from_id = ?1 ORDER BY position", id)?;
-    entry.linked_cpd = uuids(tx, "SELECT cpd_id FROM entry_cpd WHERE entry_id = ?1 ORDER BY position", id)?;
-    entry.linked_relationships =
-        uuids(tx, "SELECT relationship_id FROM entry_relationships WHERE entry_id = ?1 ORDER BY position", id)?;
+    entry.linked_entries = uuids(
+        tx,
+        "SELECT to_id FROM entry_links WHERE from_id = ?1 ORDER BY position",
+        id,
+    )?;
+    entry.linked_cpd = uuids(
+        tx,
+        "SELECT cpd_id FROM entry_cpd WHERE entry_id = ?1 ORDER BY position",
+        id,
+    )?;
+    entry.linked_relationships = uuids(
+        tx,
+        "SELECT relationship_id FROM entry_relationships WHERE entry_id = ?1 ORDER BY position",
+        id,
+    )?;
     entry.attachments = super::attachments::attachments_of(tx, "entry_id", id)?;
     Ok(entry)
 }
 
 pub(crate) fn strings(tx: &Transaction<'_>, sql: &str, id: &str) -> Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(sql)?;
-    let out = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let out = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(out)
 }
 
 pub(crate) fn uuids(tx: &Transaction<'_>, sql: &str, id: &str) -> Result<Vec<Uuid>> {
-    strings(tx, sql, id)?.iter().map(|s| parse_uuid(sql, s)).collect()
+    strings(tx, sql, id)?
+        .iter()
+        .map(|s| parse_uuid(sql, s))
+        .collect()
 }
 
 fn parse_uuid(what: &str, s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s).map_err(|_| Error::invalid("id", format!("stored id {s:?} in {what} is not a UUID")))
+    Uuid::parse_str(s)
+        .map_err(|_| Error::invalid("id", format!("stored id {s:?} in {what} is not a UUID")))
 }
 
 fn conv_err(col: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
@@ -532,7 +682,9 @@ pub(crate) fn col_date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
 /// Reads an optional `YYYY-MM-DD` column.
 pub(crate) fn col_opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match r.get::<_, Option<String>>(i)? {
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|e| conv_err(i, e)),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|e| conv_err(i, e)),
         None => Ok(None),
     }
 }
@@ -546,7 +698,9 @@ pub(crate) fn col_ts(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
 /// Reads an optional timestamp column.
 pub(crate) fn col_opt_ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     match r.get::<_, Option<String>>(i)? {
-        Some(s) => parse_ts(&s).map(Some).ok_or_else(|| conv_err(i, BadColumn(format!("bad timestamp {s:?}")))),
+        Some(s) => parse_ts(&s)
+            .map(Some)
+            .ok_or_else(|| conv_err(i, BadColumn(format!("bad timestamp {s:?}")))),
         None => Ok(None),
     }
 }
@@ -554,5 +708,6 @@ pub(crate) fn col_opt_ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateT
 /// Reads a column holding one of the model's string enums.
 pub(crate) fn col_parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
-    s.parse::<T>().map_err(|_| conv_err(i, BadColumn(format!("unknown value {s:?}"))))
+    s.parse::<T>()
+        .map_err(|_| conv_err(i, BadColumn(format!("unknown value {s:?}"))))
 }

@@ -7,20 +7,24 @@
 //! their own ids and timestamps, inside the caller's one transaction; entries are written in
 //! two phases (rows first, then links) so that links work whatever order a file lists them in.
 
-use super::attachments::{insert_attachment, meta_from_row, AttachmentOwner};
 pub(crate) use super::attachments::{checked_file_name, checked_media_type};
-use super::entries::{col_date, col_opt_date, col_opt_ts, col_opt_uuid, col_parse, col_ts, col_uuid};
-use super::people::{person_from_row, upsert_action, upsert_person, upsert_relationship, upsert_session};
+use super::attachments::{meta_from_row, AttachmentOwner};
+use super::entries::{
+    col_date, col_opt_date, col_opt_ts, col_opt_uuid, col_parse, col_ts, col_uuid,
+};
+use super::people::{
+    person_from_row, upsert_action, upsert_person, upsert_relationship, upsert_session,
+};
 use super::tags::drop_unused_tags;
 use super::templates::{template_from_row, upsert_template};
 use super::CheckReport;
 use crate::error::{Error, Result};
 use crate::model::{
-    format_ts, new_id, now, Action, AttachmentMeta, CpdActivity, Entry, Member,
-    MentoringSession, Person, Relationship, SessionFacts, Template,
+    format_ts, new_id, now, Action, AttachmentMeta, CpdActivity, Entry, Member, MentoringSession,
+    Person, Relationship, SessionFacts, Template,
 };
 use chrono::{DateTime, NaiveTime, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -67,7 +71,9 @@ pub(crate) struct Counts {
 /// Counts entries (all, and not in the trash) and attachments.
 pub(crate) fn counts(tx: &Transaction<'_>) -> Result<Counts> {
     let one = |sql: &str| -> Result<u64> {
-        Ok(tx.prepare_cached(sql)?.query_row([], |r| r.get::<_, i64>(0))? as u64)
+        Ok(tx
+            .prepare_cached(sql)?
+            .query_row([], |r| r.get::<_, i64>(0))? as u64)
     };
     Ok(Counts {
         entries: one("SELECT count(*) FROM entries")?,
@@ -82,7 +88,9 @@ pub(crate) fn templates(tx: &Transaction<'_>) -> Result<Vec<Template>> {
         "SELECT id, key, name, description, kind, builtin, prompts, created_at, updated_at
            FROM templates ORDER BY id",
     )?;
-    let rows = stmt.query_map([], template_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([], template_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -92,7 +100,9 @@ pub(crate) fn people(tx: &Transaction<'_>) -> Result<Vec<Person>> {
         "SELECT id, display_name, contact, role_words, is_owner, notes, created_at, updated_at
            FROM people ORDER BY id",
     )?;
-    let rows = stmt.query_map([], person_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([], person_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -106,7 +116,10 @@ pub(crate) fn relationships(tx: &Transaction<'_>) -> Result<Vec<Relationship>> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let member = Member { person_id: col_uuid(r, 1)?, role: col_parse(r, 2)? };
+            let member = Member {
+                person_id: col_uuid(r, 1)?,
+                role: col_parse(r, 2)?,
+            };
             members.entry(col_uuid(r, 0)?).or_default().push(member);
         }
     }
@@ -196,8 +209,10 @@ pub(crate) fn cpd_activities(tx: &Transaction<'_>) -> Result<Vec<CpdActivity>> {
         "SELECT ct.cpd_id, t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id
           ORDER BY ct.cpd_id, ct.position, t.name",
     )?;
-    let mut linked =
-        grouped_uuids(tx, "SELECT cpd_id, entry_id FROM entry_cpd ORDER BY cpd_id, entry_id")?;
+    let mut linked = grouped_uuids(
+        tx,
+        "SELECT cpd_id, entry_id FROM entry_cpd ORDER BY cpd_id, entry_id",
+    )?;
     let mut attachments = attachment_metas(tx, "cpd_id")?;
     let mut stmt = tx.prepare_cached(
         "SELECT id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
@@ -221,7 +236,11 @@ pub(crate) fn cpd_activities(tx: &Transaction<'_>) -> Result<Vec<CpdActivity>> {
             benefit: r.get(11)?,
             evidence: r.get(12)?,
             standards: serde_json::from_str(&standards).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e))
+                rusqlite::Error::FromSqlConversionFailure(
+                    13,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
             })?,
             tags: Vec::new(),
             linked_entries: Vec::new(),
@@ -257,8 +276,10 @@ pub(crate) fn for_each_entry(
         tx,
         "SELECT from_id, to_id FROM entry_links ORDER BY from_id, position, to_id",
     )?;
-    let mut cpd =
-        grouped_uuids(tx, "SELECT entry_id, cpd_id FROM entry_cpd ORDER BY entry_id, position, cpd_id")?;
+    let mut cpd = grouped_uuids(
+        tx,
+        "SELECT entry_id, cpd_id FROM entry_cpd ORDER BY entry_id, position, cpd_id",
+    )?;
     let mut rels = grouped_uuids(
         tx,
         "SELECT entry_id, relationship_id FROM entry_relationships
@@ -270,7 +291,11 @@ pub(crate) fn for_each_entry(
                 setting, group_name, age_range, participants, duration_minutes, activities,
                 created_at, updated_at, deleted_at
            FROM entries {} ORDER BY id",
-        if live_only { "WHERE deleted_at IS NULL" } else { "" }
+        if live_only {
+            "WHERE deleted_at IS NULL"
+        } else {
+            ""
+        }
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut rows = stmt.query([])?;
@@ -286,7 +311,10 @@ pub(crate) fn for_each_entry(
         let id = col_uuid(r, 0)?;
         let occurred_time = match r.get::<_, Option<String>>(5)? {
             Some(t) => Some(NaiveTime::parse_from_str(&t, "%H:%M:%S").map_err(|e| {
-                Error::invalid("entries.occurred_time", format!("stored {t:?} is not a time: {e}"))
+                Error::invalid(
+                    "entries.occurred_time",
+                    format!("stored {t:?} is not a time: {e}"),
+                )
             })?),
             None => None,
         };
@@ -354,7 +382,10 @@ pub(crate) fn for_each_attachment(
             (Some(e), _) => AttachmentOwner::Entry(e),
             (None, Some(c)) => AttachmentOwner::Cpd(c),
             (None, None) => {
-                return Err(Error::invalid("attachments", "a stored attachment has no owner"))
+                return Err(Error::invalid(
+                    "attachments",
+                    "a stored attachment has no owner",
+                ))
             }
         };
         f(StoredAttachment {
@@ -369,7 +400,10 @@ pub(crate) fn for_each_attachment(
 
 /// Attachment metadata grouped by owner, where `column` is `entry_id` or `cpd_id`, in the
 /// order the app lists them.
-fn attachment_metas(tx: &Transaction<'_>, column: &str) -> Result<HashMap<Uuid, Vec<AttachmentMeta>>> {
+fn attachment_metas(
+    tx: &Transaction<'_>,
+    column: &str,
+) -> Result<HashMap<Uuid, Vec<AttachmentMeta>>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT id, file_name, media_type, size, sha256, created_at, {column}
            FROM attachments WHERE {column} IS NOT NULL ORDER BY {column}, created_at, id"
@@ -377,7 +411,9 @@ fn attachment_metas(tx: &Transaction<'_>, column: &str) -> Result<HashMap<Uuid, 
     let mut rows = stmt.query([])?;
     let mut out: HashMap<Uuid, Vec<AttachmentMeta>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        out.entry(col_uuid(r, 6)?).or_default().push(meta_from_row(r)?);
+        out.entry(col_uuid(r, 6)?)
+            .or_default()
+            .push(meta_from_row(r)?);
     }
     Ok(out)
 }
@@ -397,7 +433,9 @@ fn grouped_uuids(tx: &Transaction<'_>, sql: &str) -> Result<HashMap<Uuid, Vec<Uu
     let mut rows = stmt.query([])?;
     let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        out.entry(col_uuid(r, 0)?).or_default().push(col_uuid(r, 1)?);
+        out.entry(col_uuid(r, 0)?)
+            .or_default()
+            .push(col_uuid(r, 1)?);
     }
     Ok(out)
 }
@@ -419,6 +457,26 @@ pub(crate) struct Writer<'a> {
     stage_ready: bool,
     /// Entries staged but not yet written: id, whether it replaces a row, its tags.
     staged: Vec<(String, bool, Vec<(String, String)>)>,
+    /// The connection's page cache setting, restored when the writer is done.
+    cache_size: i64,
+    /// The full-text index's own `hashsize` setting, if it had one, restored in `finish`.
+    hash_size: Option<i64>,
+}
+
+/// The page cache during an import, as SQLite counts it (negative: KiB), 64 MiB.
+const BULK_CACHE_KIB: i64 = -64 * 1024;
+
+/// The full-text index's in-memory hash during an import, 64 MiB (SQLite's default is 1 MiB).
+const BULK_FTS_HASH_BYTES: i64 = 64 * 1024 * 1024;
+
+/// SQLite's default FTS5 `hashsize`.
+const DEFAULT_FTS_HASH_BYTES: i64 = 1024 * 1024;
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        // Best effort: a failed import must not leave the connection with a huge cache.
+        let _ = self.tx.pragma_update(None, "cache_size", self.cache_size);
+    }
 }
 
 /// How many entries are written by one statement.
@@ -452,7 +510,35 @@ impl<'a> Writer<'a> {
                 None => None,
             }
         };
-        Ok(Writer { tx, tags, keys, owner, stage_ready: false, staged: Vec::new() })
+        let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let hash_size: Option<i64> = tx
+            .prepare_cached("SELECT v FROM entries_fts_config WHERE k = 'hashsize'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        // Bulk-load settings, undone in `finish` (and, for the cache, on drop): a page cache
+        // big enough that a large import does not spill pages mid-transaction, and a bigger
+        // full-text hash so the index is written in a few large segments rather than many
+        // small ones to merge. The hash size is stored in the index's config table, inside
+        // this transaction, so a failed import rolls it back with everything else.
+        tx.pragma_update(None, "cache_size", BULK_CACHE_KIB.min(cache_size))?;
+        // Records may arrive in any order (an attachment before its entry); foreign keys are
+        // checked when the writer finishes (`foreign_key_check`) and again at commit. SQLite
+        // turns this off by itself when the transaction ends.
+        tx.pragma_update(None, "defer_foreign_keys", "ON")?;
+        tx.execute(
+            "INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', ?1)",
+            [BULK_FTS_HASH_BYTES],
+        )?;
+        Ok(Writer {
+            tx,
+            tags,
+            keys,
+            owner,
+            stage_ready: false,
+            staged: Vec::new(),
+            cache_size,
+            hash_size,
+        })
     }
 
     /// Adds or replaces a template; a key that another template holds gets a `-2`, `-3`, …
@@ -466,7 +552,13 @@ impl<'a> Writer<'a> {
         }
         self.keys.retain(|_, holder| *holder != t.id);
         self.keys.insert(key.clone(), t.id);
-        upsert_template(self.tx, &Template { key: key.clone(), ..t.clone() })?;
+        upsert_template(
+            self.tx,
+            &Template {
+                key: key.clone(),
+                ..t.clone()
+            },
+        )?;
         Ok(key)
     }
 
@@ -474,7 +566,13 @@ impl<'a> Writer<'a> {
     /// becomes an ordinary person when the journal already has a different owner.
     pub(crate) fn person(&mut self, p: &Person) -> Result<()> {
         let is_owner = self.owner == Some(p.id) || (p.is_owner && self.owner.is_none());
-        upsert_person(self.tx, &Person { is_owner, ..p.clone() })?;
+        upsert_person(
+            self.tx,
+            &Person {
+                is_owner,
+                ..p.clone()
+            },
+        )?;
         if is_owner {
             self.owner = Some(p.id);
         }
@@ -538,11 +636,13 @@ impl<'a> Writer<'a> {
         ])?;
         let id = c.id.to_string();
         if exists {
-            self.tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?.execute([&id])?;
+            self.tx
+                .prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?
+                .execute([&id])?;
         }
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)")?;
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)",
+        )?;
         for (pos, (tag_id, _)) in tags.iter().enumerate() {
             insert.execute(params![id, tag_id, pos as i64])?;
         }
@@ -612,7 +712,8 @@ impl<'a> Writer<'a> {
         if self.staged.is_empty() {
             return Ok(());
         }
-        const COLUMNS: &str = "id, kind, title, body, occurred_on, occurred_time, template_id, starred,
+        const COLUMNS: &str =
+            "id, kind, title, body, occurred_on, occurred_time, template_id, starred,
             setting, group_name, age_range, participants, duration_minutes, activities, tag_text,
             created_at, updated_at, deleted_at";
         self.tx
@@ -634,14 +735,18 @@ impl<'a> Writer<'a> {
                   WHERE s.id = entries.id AND NOT s.is_new",
             )?
             .execute([])?;
-        self.tx.prepare_cached("DELETE FROM temp.reprise_import_entries")?.execute([])?;
+        self.tx
+            .prepare_cached("DELETE FROM temp.reprise_import_entries")?
+            .execute([])?;
         for (id, exists, tags) in std::mem::take(&mut self.staged) {
             if exists {
-                self.tx.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?.execute([&id])?;
+                self.tx
+                    .prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
+                    .execute([&id])?;
             }
-            let mut insert = self
-                .tx
-                .prepare_cached("INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)")?;
+            let mut insert = self.tx.prepare_cached(
+                "INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)",
+            )?;
             for (pos, (tag_id, _)) in tags.iter().enumerate() {
                 insert.execute(params![id, tag_id, pos as i64])?;
             }
@@ -650,11 +755,17 @@ impl<'a> Writer<'a> {
     }
 
     /// Replaces an entry's links to other entries, CPD activities and relationships with
-    /// those it lists, in its order (`exists` false skips clearing links a new entry cannot
-    /// have).
-    pub(crate) fn entry_links(&mut self, e: &Entry, exists: bool) -> Result<()> {
+    /// those listed, in order (`exists` false skips clearing links a new entry cannot have).
+    pub(crate) fn entry_links(
+        &mut self,
+        id: Uuid,
+        entries: &[Uuid],
+        cpd: &[Uuid],
+        relationships: &[Uuid],
+        exists: bool,
+    ) -> Result<()> {
         self.flush_entries()?;
-        let id = e.id.to_string();
+        let id = id.to_string();
         if exists {
             for sql in [
                 "DELETE FROM entry_links WHERE from_id = ?1",
@@ -665,11 +776,11 @@ impl<'a> Writer<'a> {
             }
         }
         let lists = [
-            ("INSERT INTO entry_links (from_id, to_id, position) VALUES (?1, ?2, ?3)", &e.linked_entries),
-            ("INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)", &e.linked_cpd),
+            ("INSERT INTO entry_links (from_id, to_id, position) VALUES (?1, ?2, ?3)", entries),
+            ("INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)", cpd),
             (
                 "INSERT INTO entry_relationships (entry_id, relationship_id, position) VALUES (?1, ?2, ?3)",
-                &e.linked_relationships,
+                relationships,
             ),
         ];
         for (sql, targets) in lists {
@@ -688,31 +799,31 @@ impl<'a> Writer<'a> {
     /// `updated_at` (the owner's own copy says when it changed).
     pub(crate) fn attachment(&mut self, a: &StoredAttachment, exists: bool) -> Result<()> {
         self.flush_entries()?;
-        if !exists {
-            return insert_attachment(self.tx, a.owner, &a.meta, &a.data, &a.updated_at);
-        }
         let (entry_id, cpd_id) = match a.owner {
             AttachmentOwner::Entry(id) => (Some(id.to_string()), None),
             AttachmentOwner::Cpd(id) => (None, Some(id.to_string())),
         };
-        self.tx
-            .prepare_cached(
-                "UPDATE attachments SET entry_id = ?2, cpd_id = ?3, file_name = ?4, media_type = ?5,
-                        size = ?6, sha256 = ?7, data = ?8, created_at = ?9, updated_at = ?10
-                  WHERE id = ?1",
-            )?
-            .execute(params![
-                a.meta.id.to_string(),
-                entry_id,
-                cpd_id,
-                a.meta.file_name,
-                a.meta.media_type,
-                a.meta.size as i64,
-                a.meta.sha256,
-                a.data,
-                format_ts(&a.meta.created_at),
-                format_ts(&a.updated_at),
-            ])?;
+        let sql = if exists {
+            "UPDATE attachments SET entry_id = ?2, cpd_id = ?3, file_name = ?4, media_type = ?5,
+                    size = ?6, sha256 = ?7, data = ?8, created_at = ?9, updated_at = ?10
+              WHERE id = ?1"
+        } else {
+            "INSERT INTO attachments (id, entry_id, cpd_id, file_name, media_type, size, sha256, data,
+                    created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        };
+        self.tx.prepare_cached(sql)?.execute(params![
+            a.meta.id.to_string(),
+            entry_id,
+            cpd_id,
+            a.meta.file_name,
+            a.meta.media_type,
+            a.meta.size as i64,
+            a.meta.sha256,
+            a.data,
+            format_ts(&a.meta.created_at),
+            format_ts(&a.updated_at),
+        ])?;
         Ok(())
     }
 
@@ -721,9 +832,20 @@ impl<'a> Writer<'a> {
     pub(crate) fn finish(mut self) -> Result<CheckReport> {
         self.flush_entries()?;
         if self.stage_ready {
-            self.tx.execute("DROP TABLE temp.reprise_import_entries", [])?;
+            self.tx
+                .execute("DROP TABLE temp.reprise_import_entries", [])?;
         }
         drop_unused_tags(self.tx)?;
+        let hash_size = self.hash_size.unwrap_or(DEFAULT_FTS_HASH_BYTES);
+        self.tx.execute(
+            "INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', ?1)",
+            [hash_size],
+        )?;
+        if self.hash_size.is_none() {
+            // Leave the config table as it was; the value in force is the default either way.
+            self.tx
+                .execute("DELETE FROM entries_fts_config WHERE k = 'hashsize'", [])?;
+        }
         check(self.tx)
     }
 
@@ -755,16 +877,34 @@ impl<'a> Writer<'a> {
 }
 
 fn tag_text(tags: &[(String, String)]) -> String {
-    tags.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" ")
+    tags.iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `integrity_check`, `foreign_key_check` and the full-text indexes' own check, run inside a
 /// transaction so that they see its uncommitted writes. (`Store::check` takes the connection
 /// itself, which the transaction already holds.)
 fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
+    let t = std::time::Instant::now();
+    for sql in [
+        "PRAGMA quick_check",
+        "INSERT INTO entries_fts(entries_fts, rank) VALUES('integrity-check', 0)",
+    ] {
+        let t = std::time::Instant::now();
+        let _ = tx.prepare(sql).and_then(|mut s| {
+            let mut r = s.raw_query();
+            while r.next()?.is_some() {}
+            Ok(())
+        });
+        eprintln!("DEBUG {sql}: {:?}", t.elapsed());
+    }
     let integrity = {
         let mut stmt = tx.prepare("PRAGMA integrity_check")?;
-        let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         lines.into_iter().filter(|l| l != "ok").collect()
     };
     let foreign_keys = {
@@ -779,6 +919,7 @@ fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
+    eprintln!("DEBUG integrity+fk {:?}", t.elapsed());
     let mut search_index = Vec::new();
     for table in ["entries_fts", "cpd_fts"] {
         let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
@@ -786,5 +927,10 @@ fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
             search_index.push(format!("{table}: {e}"));
         }
     }
-    Ok(CheckReport { integrity, foreign_keys, search_index })
+    eprintln!("DEBUG check total {:?}", t.elapsed());
+    Ok(CheckReport {
+        integrity,
+        foreign_keys,
+        search_index,
+    })
 }

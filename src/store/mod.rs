@@ -50,7 +50,10 @@ pub fn default_journal_path() -> Result<PathBuf> {
 
 /// The folder where backups of the journal at `journal` are kept.
 pub fn backups_dir(journal: &Path) -> PathBuf {
-    journal.parent().unwrap_or_else(|| Path::new(".")).join("backups")
+    journal
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("backups")
 }
 
 /// What a full check of a journal found.
@@ -82,7 +85,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).field("read_only", &self.read_only).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
     }
 }
 
@@ -114,10 +120,20 @@ impl Store {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         let found = schema::version(&conn)?;
-        let store = |conn| Store { conn: Mutex::new(conn), path: path.clone(), read_only: false, _lock: Some(lock) };
+        let store = |conn| Store {
+            conn: Mutex::new(conn),
+            path: path.clone(),
+            read_only: false,
+            _lock: Some(lock),
+        };
         if found < schema::CURRENT_VERSION {
             if found > 0 {
-                let pre = Store { conn: Mutex::new(conn), path: path.clone(), read_only: false, _lock: None };
+                let pre = Store {
+                    conn: Mutex::new(conn),
+                    path: path.clone(),
+                    read_only: false,
+                    _lock: None,
+                };
                 pre.backup(&format!("before-migration-v{found}"))?;
                 conn = pre.conn.into_inner().unwrap_or_else(|p| p.into_inner());
             }
@@ -155,7 +171,12 @@ impl Store {
             drop(conn);
             return Store::open(&path);
         }
-        Ok(Store { conn: Mutex::new(conn), path, read_only: true, _lock: None })
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path,
+            read_only: true,
+            _lock: None,
+        })
     }
 
     /// The journal file's path.
@@ -167,7 +188,9 @@ impl Store {
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open (rusqlite rolls back
         // on drop), so a poisoned mutex is safe to keep using.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` inside a write transaction (`BEGIN IMMEDIATE`) and commits it.
@@ -230,7 +253,11 @@ impl Store {
     /// reason; returns its path.
     pub fn backup(&self, reason: &str) -> Result<PathBuf> {
         let dir = backups_dir(&self.path);
-        let stem = self.path.file_stem().and_then(|s| s.to_str()).unwrap_or("journal");
+        let stem = self
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("journal");
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
         let dest = dir.join(format!("{stem}-{stamp}-{reason}.reprise"));
         self.backup_to(&dest)?;
@@ -263,7 +290,11 @@ impl Store {
                 search_index.push(format!("{table}: {e}"));
             }
         }
-        Ok(CheckReport { integrity, foreign_keys, search_index })
+        Ok(CheckReport {
+            integrity,
+            foreign_keys,
+            search_index,
+        })
     }
 
     fn require_healthy(&self) -> Result<()> {
@@ -274,7 +305,11 @@ impl Store {
         let mut detail = report.integrity;
         detail.extend(report.foreign_keys);
         detail.extend(report.search_index);
-        Err(Error::Damaged { path: self.path.clone(), detail: detail.join("; "), backups: backups_dir(&self.path) })
+        Err(Error::Damaged {
+            path: self.path.clone(),
+            detail: detail.join("; "),
+            backups: backups_dir(&self.path),
+        })
     }
 
     /// Every per-connection setting that RELIABILITY S1 asks for, read back from SQLite.
@@ -319,7 +354,9 @@ fn take_lock(path: &Path) -> Result<File> {
         .map_err(|e| Error::io(&lock_path, e))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy { path: path.to_path_buf() }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
+            path: path.to_path_buf(),
+        }),
         Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, e)),
     }
 }
@@ -341,7 +378,10 @@ fn configure_reads(conn: &Connection) -> Result<()> {
 fn configure_writes(conn: &Connection) -> Result<()> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::invalid("journal", format!("cannot use write-ahead logging (got {mode})")));
+        return Err(Error::invalid(
+            "journal",
+            format!("cannot use write-ahead logging (got {mode})"),
+        ));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
@@ -351,14 +391,18 @@ fn configure_writes(conn: &Connection) -> Result<()> {
 /// Checks, without writing, that the file is a Reprise journal this build can open; returns
 /// true when it is a new, empty database.
 fn inspect(conn: &Connection, path: &Path, quick_check: bool) -> Result<bool> {
-    let not_a_journal = || Error::NotAJournal { path: path.to_path_buf() };
+    let not_a_journal = || Error::NotAJournal {
+        path: path.to_path_buf(),
+    };
     let damaged = |detail: String| Error::Damaged {
         path: path.to_path_buf(),
         detail,
         backups: backups_dir(path),
     };
     let classify = |e: rusqlite::Error| classify(path, Error::Storage(e));
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(classify)?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(classify)?;
     let objects: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(classify)?;
@@ -387,7 +431,9 @@ fn inspect(conn: &Connection, path: &Path, quick_check: bool) -> Result<bool> {
 fn classify(path: &Path, e: Error) -> Error {
     match &e {
         Error::Storage(se) => match se.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAJournal { path: path.to_path_buf() },
+            Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAJournal {
+                path: path.to_path_buf(),
+            },
             Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::Damaged {
                 path: path.to_path_buf(),
                 detail: se.to_string(),
@@ -401,13 +447,17 @@ fn classify(path: &Path, e: Error) -> Error {
 
 fn integrity(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let lines = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines.into_iter().filter(|l| l != "ok").collect())
 }
 
 fn prune_backups(dir: &Path, stem: &str, reason: &str) {
     let suffix = format!("-{reason}.reprise");
-    let Ok(read) = std::fs::read_dir(dir) else { return };
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut names: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -425,7 +475,7 @@ fn prune_backups(dir: &Path, stem: &str, reason: &str) {
 }
 
 pub use attachments::{media_type_for, sha256_hex, AttachmentOwner};
+pub use drafts::Draft;
+pub(crate) use entries::{col_date, col_uuid, filter_sql, summary_from_row};
 pub use tags::TagCount;
 pub use templates::builtin_templates;
-pub(crate) use entries::{col_date, col_uuid, filter_sql, summary_from_row};
-pub use drafts::Draft;

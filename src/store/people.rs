@@ -1,6 +1,8 @@
 //! People, relationships, mentoring session notes and actions.
 
-use super::entries::{col_opt_date, col_opt_uuid, col_parse, col_ts, col_uuid, col_date, exists, uuids};
+use super::entries::{
+    col_date, col_opt_date, col_opt_uuid, col_parse, col_ts, col_uuid, exists, uuids,
+};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -10,9 +12,12 @@ use crate::model::{
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
-const PERSON_COLS: &str = "id, display_name, contact, role_words, is_owner, notes, created_at, updated_at";
-const REL_COLS: &str = "id, kind, name, purpose, started_on, ended_on, status, created_at, updated_at";
-const SESSION_COLS: &str = "id, relationship_id, held_on, duration_minutes, notes, created_at, updated_at";
+const PERSON_COLS: &str =
+    "id, display_name, contact, role_words, is_owner, notes, created_at, updated_at";
+const REL_COLS: &str =
+    "id, kind, name, purpose, started_on, ended_on, status, created_at, updated_at";
+const SESSION_COLS: &str =
+    "id, relationship_id, held_on, duration_minutes, notes, created_at, updated_at";
 const ACTION_COLS: &str =
     "id, title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id, created_at, updated_at";
 
@@ -57,7 +62,9 @@ impl Store {
     pub fn owner(&self) -> Result<Option<Person>> {
         self.read(|tx| {
             Ok(tx
-                .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE is_owner = 1"))?
+                .prepare_cached(&format!(
+                    "SELECT {PERSON_COLS} FROM people WHERE is_owner = 1"
+                ))?
                 .query_row([], person_from_row)
                 .optional()?)
         })
@@ -68,7 +75,9 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let existing = tx
-                .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE is_owner = 1"))?
+                .prepare_cached(&format!(
+                    "SELECT {PERSON_COLS} FROM people WHERE is_owner = 1"
+                ))?
                 .query_row([], person_from_row)
                 .optional()?;
             let ts = now();
@@ -93,7 +102,9 @@ impl Store {
             let mut stmt = tx.prepare_cached(&format!(
                 "SELECT {PERSON_COLS} FROM people ORDER BY is_owner DESC, lower(display_name), id"
             ))?;
-            let out = stmt.query_map([], person_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let out = stmt
+                .query_map([], person_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(out)
         })
     }
@@ -146,8 +157,13 @@ impl Store {
     /// Every relationship, active first, then by name.
     pub fn list_relationships(&self) -> Result<Vec<Relationship>> {
         self.read(|tx| {
-            let ids = ids(tx, "SELECT id FROM relationships ORDER BY status <> 'active', lower(name), id")?;
-            ids.into_iter().map(|id| load_relationship(tx, id)).collect()
+            let ids = ids(
+                tx,
+                "SELECT id FROM relationships ORDER BY status <> 'active', lower(name), id",
+            )?;
+            ids.into_iter()
+                .map(|id| load_relationship(tx, id))
+                .collect()
         })
     }
 
@@ -242,7 +258,9 @@ impl Store {
 
 fn ids(tx: &Transaction<'_>, sql: &str) -> Result<Vec<Uuid>> {
     let mut stmt = tx.prepare_cached(sql)?;
-    let out = stmt.query_map([], |r| col_uuid(r, 0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let out = stmt
+        .query_map([], |r| col_uuid(r, 0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(out)
 }
 
@@ -254,7 +272,10 @@ pub(crate) fn upsert_person(tx: &Transaction<'_>, p: &Person) -> Result<()> {
             .query_row([p.id.to_string()], |r| r.get(0))
             .optional()?;
         if other.is_some() {
-            let demoted = Person { is_owner: false, ..p.clone() };
+            let demoted = Person {
+                is_owner: false,
+                ..p.clone()
+            };
             return upsert_person(tx, &demoted);
         }
     }
@@ -282,7 +303,10 @@ pub(crate) fn load_person(tx: &Transaction<'_>, id: Uuid) -> Result<Person> {
     tx.prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1"))?
         .query_row([id.to_string()], person_from_row)
         .optional()?
-        .ok_or(Error::NotFound { entity: "person", id: id.to_string() })
+        .ok_or(Error::NotFound {
+            entity: "person",
+            id: id.to_string(),
+        })
 }
 
 pub(crate) fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Person> {
@@ -320,7 +344,8 @@ pub(crate) fn upsert_relationship(tx: &Transaction<'_>, r: &Relationship) -> Res
         format_ts(&r.created_at),
         format_ts(&r.updated_at)
     ])?;
-    tx.prepare_cached("DELETE FROM relationship_members WHERE relationship_id = ?1")?.execute([r.id.to_string()])?;
+    tx.prepare_cached("DELETE FROM relationship_members WHERE relationship_id = ?1")?
+        .execute([r.id.to_string()])?;
     for (pos, m) in r.members.iter().enumerate() {
         tx.prepare_cached(
             "INSERT INTO relationship_members (relationship_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)",
@@ -332,7 +357,9 @@ pub(crate) fn upsert_relationship(tx: &Transaction<'_>, r: &Relationship) -> Res
 
 pub(crate) fn load_relationship(tx: &Transaction<'_>, id: Uuid) -> Result<Relationship> {
     let mut r = tx
-        .prepare_cached(&format!("SELECT {REL_COLS} FROM relationships WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {REL_COLS} FROM relationships WHERE id = ?1"
+        ))?
         .query_row([id.to_string()], |r| {
             Ok(Relationship {
                 id: col_uuid(r, 0)?,
@@ -348,12 +375,20 @@ pub(crate) fn load_relationship(tx: &Transaction<'_>, id: Uuid) -> Result<Relati
             })
         })
         .optional()?
-        .ok_or(Error::NotFound { entity: "relationship", id: id.to_string() })?;
+        .ok_or(Error::NotFound {
+            entity: "relationship",
+            id: id.to_string(),
+        })?;
     let mut stmt = tx.prepare_cached(
         "SELECT person_id, role FROM relationship_members WHERE relationship_id = ?1 ORDER BY position",
     )?;
     r.members = stmt
-        .query_map([id.to_string()], |row| Ok(Member { person_id: col_uuid(row, 0)?, role: col_parse(row, 1)? }))?
+        .query_map([id.to_string()], |row| {
+            Ok(Member {
+                person_id: col_uuid(row, 0)?,
+                role: col_parse(row, 1)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(r)
 }
@@ -379,17 +414,22 @@ pub(crate) fn upsert_session(tx: &Transaction<'_>, s: &MentoringSession) -> Resu
         format_ts(&s.created_at),
         format_ts(&s.updated_at)
     ])?;
-    tx.prepare_cached("DELETE FROM session_attendees WHERE session_id = ?1")?.execute([s.id.to_string()])?;
+    tx.prepare_cached("DELETE FROM session_attendees WHERE session_id = ?1")?
+        .execute([s.id.to_string()])?;
     for (pos, p) in s.attendees.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO session_attendees (session_id, person_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![s.id.to_string(), p.to_string(), pos as i64])?;
+        tx.prepare_cached(
+            "INSERT INTO session_attendees (session_id, person_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![s.id.to_string(), p.to_string(), pos as i64])?;
     }
     Ok(())
 }
 
 pub(crate) fn load_session(tx: &Transaction<'_>, id: Uuid) -> Result<MentoringSession> {
     let mut s = tx
-        .prepare_cached(&format!("SELECT {SESSION_COLS} FROM mentoring_sessions WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {SESSION_COLS} FROM mentoring_sessions WHERE id = ?1"
+        ))?
         .query_row([id.to_string()], |r| {
             Ok(MentoringSession {
                 id: col_uuid(r, 0)?,
@@ -403,8 +443,15 @@ pub(crate) fn load_session(tx: &Transaction<'_>, id: Uuid) -> Result<MentoringSe
             })
         })
         .optional()?
-        .ok_or(Error::NotFound { entity: "mentoring session", id: id.to_string() })?;
-    s.attendees = uuids(tx, "SELECT person_id FROM session_attendees WHERE session_id = ?1 ORDER BY position", &id.to_string())?;
+        .ok_or(Error::NotFound {
+            entity: "mentoring session",
+            id: id.to_string(),
+        })?;
+    s.attendees = uuids(
+        tx,
+        "SELECT person_id FROM session_attendees WHERE session_id = ?1 ORDER BY position",
+        &id.to_string(),
+    )?;
     Ok(s)
 }
 
@@ -460,5 +507,8 @@ pub(crate) fn load_action(tx: &Transaction<'_>, id: Uuid) -> Result<Action> {
             })
         })
         .optional()?
-        .ok_or(Error::NotFound { entity: "action", id: id.to_string() })
+        .ok_or(Error::NotFound {
+            entity: "action",
+            id: id.to_string(),
+        })
 }

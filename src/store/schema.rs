@@ -11,6 +11,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_drafts.sql"),
+    include_str!("../../migrations/0003_search_lookup.sql"),
 ];
 
 /// The schema version this build writes.
@@ -25,7 +26,10 @@ pub fn version(conn: &Connection) -> Result<u32> {
 pub fn refuse_newer(conn: &Connection) -> Result<u32> {
     let found = version(conn)?;
     if found > CURRENT_VERSION {
-        return Err(Error::SchemaTooNew { found, known: CURRENT_VERSION });
+        return Err(Error::SchemaTooNew {
+            found,
+            known: CURRENT_VERSION,
+        });
     }
     Ok(found)
 }

@@ -30,10 +30,18 @@ impl Store {
                    FROM tags t",
             )?;
             let mut tags = stmt
-                .query_map([], |r| Ok(TagCount { name: r.get(0)?, entries: r.get(1)?, cpd: r.get(2)? }))?
+                .query_map([], |r| {
+                    Ok(TagCount {
+                        name: r.get(0)?,
+                        entries: r.get(1)?,
+                        cpd: r.get(2)?,
+                    })
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             tags.sort_by(|a, b| {
-                (b.entries + b.cpd).cmp(&(a.entries + a.cpd)).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                (b.entries + b.cpd)
+                    .cmp(&(a.entries + a.cpd))
+                    .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
             });
             Ok(tags)
         })
@@ -54,8 +62,10 @@ pub(crate) fn ensure_tags(tx: &Transaction<'_>, names: &[String]) -> Result<Vec<
             None => {
                 let id = new_id().to_string();
                 let ts = format_ts(&now());
-                tx.prepare_cached("INSERT INTO tags (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")?
-                    .execute(params![id, name, ts])?;
+                tx.prepare_cached(
+                    "INSERT INTO tags (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                )?
+                .execute(params![id, name, ts])?;
                 (id, name.clone())
             }
         };
@@ -78,5 +88,8 @@ pub(crate) fn drop_unused_tags(tx: &Transaction<'_>) -> Result<()> {
 
 /// Joins tag names into the text the search index reads (names never contain spaces).
 pub(crate) fn tag_text(tags: &[(String, String)]) -> String {
-    tags.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" ")
+    tags.iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -12,13 +12,25 @@ use uuid::Uuid;
 const BUILTIN_FILES: &[(&str, &str)] = &[
     ("gibbs", include_str!("../../assets/templates/gibbs.json")),
     ("rolfe", include_str!("../../assets/templates/rolfe.json")),
-    ("driscoll", include_str!("../../assets/templates/driscoll.json")),
+    (
+        "driscoll",
+        include_str!("../../assets/templates/driscoll.json"),
+    ),
     ("kolb", include_str!("../../assets/templates/kolb.json")),
     ("johns", include_str!("../../assets/templates/johns.json")),
-    ("brookfield", include_str!("../../assets/templates/brookfield.json")),
+    (
+        "brookfield",
+        include_str!("../../assets/templates/brookfield.json"),
+    ),
     ("schon", include_str!("../../assets/templates/schon.json")),
-    ("music-session", include_str!("../../assets/templates/music-session.json")),
-    ("peer-observation", include_str!("../../assets/templates/peer-observation.json")),
+    (
+        "music-session",
+        include_str!("../../assets/templates/music-session.json"),
+    ),
+    (
+        "peer-observation",
+        include_str!("../../assets/templates/peer-observation.json"),
+    ),
 ];
 
 /// When the built-in wording last changed; bump it when editing a file under
@@ -41,12 +53,14 @@ struct BuiltinFile {
 /// # Errors
 /// Only if a shipped data file is malformed, which a test rules out.
 pub fn builtin_templates() -> Result<Vec<Template>> {
-    let ts = crate::model::parse_ts(BUILTIN_REVISION).ok_or_else(|| Error::invalid("BUILTIN_REVISION", "not a timestamp"))?;
+    let ts = crate::model::parse_ts(BUILTIN_REVISION)
+        .ok_or_else(|| Error::invalid("BUILTIN_REVISION", "not a timestamp"))?;
     BUILTIN_FILES
         .iter()
         .map(|(key, text)| {
-            let f: BuiltinFile = serde_json::from_str(text)
-                .map_err(|e| Error::invalid(format!("assets/templates/{key}.json"), e.to_string()))?;
+            let f: BuiltinFile = serde_json::from_str(text).map_err(|e| {
+                Error::invalid(format!("assets/templates/{key}.json"), e.to_string())
+            })?;
             Ok(Template {
                 id: f.id,
                 key: f.key,
@@ -147,7 +161,10 @@ impl Store {
         let input = input.validated()?;
         let existing = self.get_template(&id.to_string())?;
         if existing.builtin {
-            return Err(Error::invalid("template", "built-in templates cannot be changed; copy it first"));
+            return Err(Error::invalid(
+                "template",
+                "built-in templates cannot be changed; copy it first",
+            ));
         }
         let t = Template {
             name: input.name,
@@ -164,18 +181,29 @@ impl Store {
     /// Copies any template (typically a built-in) into a new one of the user's own.
     pub fn copy_template(&self, id_or_key: &str, new_name: Option<&str>) -> Result<Template> {
         let source = self.get_template(id_or_key)?;
-        let name = new_name.map(str::to_owned).unwrap_or_else(|| format!("{} (my copy)", source.name));
-        self.create_template(&TemplateInput { name, description: source.description, kind: source.kind, prompts: source.prompts })
+        let name = new_name
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} (my copy)", source.name));
+        self.create_template(&TemplateInput {
+            name,
+            description: source.description,
+            kind: source.kind,
+            prompts: source.prompts,
+        })
     }
 
     /// Deletes a template of the user's own; entries written from it keep their text.
     pub fn delete_template(&self, id: Uuid) -> Result<()> {
         let existing = self.get_template(&id.to_string())?;
         if existing.builtin {
-            return Err(Error::invalid("template", "built-in templates cannot be deleted"));
+            return Err(Error::invalid(
+                "template",
+                "built-in templates cannot be deleted",
+            ));
         }
         self.write(|tx| {
-            tx.prepare_cached("DELETE FROM templates WHERE id = ?1")?.execute([id.to_string()])?;
+            tx.prepare_cached("DELETE FROM templates WHERE id = ?1")?
+                .execute([id.to_string()])?;
             Ok(())
         })
     }
@@ -185,8 +213,10 @@ fn unique_key(tx: &Transaction<'_>, base: &str) -> Result<String> {
     let mut key = base.to_owned();
     let mut n = 2;
     loop {
-        let taken: Option<i64> =
-            tx.prepare_cached("SELECT 1 FROM templates WHERE key = ?1")?.query_row([&key], |r| r.get(0)).optional()?;
+        let taken: Option<i64> = tx
+            .prepare_cached("SELECT 1 FROM templates WHERE key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
         if taken.is_none() {
             return Ok(key);
         }
@@ -197,7 +227,8 @@ fn unique_key(tx: &Transaction<'_>, base: &str) -> Result<String> {
 
 /// Inserts or replaces a whole template (also used by imports).
 pub(crate) fn upsert_template(tx: &Transaction<'_>, t: &Template) -> Result<()> {
-    let prompts = serde_json::to_string(&t.prompts).map_err(|e| Error::invalid("prompts", e.to_string()))?;
+    let prompts =
+        serde_json::to_string(&t.prompts).map_err(|e| Error::invalid("prompts", e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO templates (id, key, name, description, kind, builtin, prompts, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -228,8 +259,9 @@ pub(crate) fn template_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Templ
         description: r.get(3)?,
         kind: col_parse(r, 4)?,
         builtin: r.get(5)?,
-        prompts: serde_json::from_str(&prompts)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?,
+        prompts: serde_json::from_str(&prompts).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         created_at: col_ts(r, 7)?,
         updated_at: col_ts(r, 8)?,
     })

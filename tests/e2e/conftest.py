@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -95,7 +94,6 @@ class App:
         options = webdriver.common.options.ArgOptions()
         options.set_capability("tauri:options", {"application": APP, "args": [self.tag]})
         self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
-        self.driver.set_window_size(1280, 800)
 
     # --- finding things -------------------------------------------------------------
     def wait(self, testid, timeout=10, visible=True):
@@ -123,9 +121,12 @@ class App:
         subprocess.run(["pkill", "-9", "-f", "--", self.tag], check=False)
 
     def quit(self):
+        if getattr(self, "closed", False):
+            return
+        self.closed = True
         try:
             self.driver.quit()
-        except WebDriverException:
+        except Exception:  # the app may already be gone (killed by the test): nothing to close
             pass
         self.kill_app()
         try:
@@ -142,11 +143,12 @@ def home(tmp_path):
 
 @pytest.fixture
 def launch(home, request):
-    """Starts the app (again, if called twice); every instance is stopped after the test."""
+    """Starts the app (again, if called twice; on another home if given); every instance is
+    stopped after the test."""
     apps = []
 
-    def start(label=None):
-        app = App(home, label or request.node.name)
+    def start(label=None, on=None):
+        app = App(on or home, label or request.node.name)
         apps.append(app)
         return app
 

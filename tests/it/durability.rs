@@ -4,10 +4,10 @@
 use crate::support::{entry, Journal};
 use reprise::model::EntryFilter;
 use reprise::{Error, Store};
+use sha2::Digest;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
-use sha2::Digest;
 use std::time::Duration;
 
 const CHILD_ENV: &str = "REPRISE_TEST_WRITER_JOURNAL";
@@ -18,12 +18,19 @@ const TAGS_PER_ENTRY: usize = 3;
 /// id once its transaction has committed.
 #[test]
 fn writer_child_process() {
-    let Some(path) = std::env::var_os(CHILD_ENV) else { return };
+    let Some(path) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
     let store = Store::open(path).unwrap();
     let mut out = std::io::stdout().lock();
     for n in 0u64.. {
         let e = store
-            .create_entry(&entry(&format!("Entry {n}"), &"words and more words ".repeat(40), "2026-01-01", &[&format!("a{n}"), &format!("b{n}"), "shared"]))
+            .create_entry(&entry(
+                &format!("Entry {n}"),
+                &"words and more words ".repeat(40),
+                "2026-01-01",
+                &[&format!("a{n}"), &format!("b{n}"), "shared"],
+            ))
             .unwrap();
         writeln!(out, "{}", e.id).unwrap();
         out.flush().unwrap();
@@ -32,7 +39,10 @@ fn writer_child_process() {
 
 #[test]
 fn killed_writers_never_lose_a_committed_entry_or_leave_half_a_transaction() {
-    let iterations: u32 = std::env::var("REPRISE_KILL_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let iterations: u32 = std::env::var("REPRISE_KILL_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.reprise");
     drop(Store::open(&path).unwrap());
@@ -41,7 +51,12 @@ fn killed_writers_never_lose_a_committed_entry_or_leave_half_a_transaction() {
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for i in 0..iterations {
         let mut child = Command::new(&exe)
-            .args(["--exact", "durability::writer_child_process", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "durability::writer_child_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -60,21 +75,40 @@ fn killed_writers_never_lose_a_committed_entry_or_leave_half_a_transaction() {
                 committed.insert(line);
             }
         }
-        let store = Store::open(&path).unwrap_or_else(|e| panic!("iteration {i}: journal did not reopen: {e}"));
+        let store = Store::open(&path)
+            .unwrap_or_else(|e| panic!("iteration {i}: journal did not reopen: {e}"));
         let report = store.check().unwrap();
         assert!(report.is_ok(), "iteration {i}: {report:?}");
-        let live = store.count_entries(&EntryFilter { limit: Some(1), ..Default::default() }).unwrap();
-        assert!(live as usize >= committed.len(), "iteration {i}: {live} entries but {} were reported committed", committed.len());
+        let live = store
+            .count_entries(&EntryFilter {
+                limit: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            live as usize >= committed.len(),
+            "iteration {i}: {live} entries but {} were reported committed",
+            committed.len()
+        );
         drop(store);
     }
     let store = Store::open(&path).unwrap();
     for id in &committed {
-        let e = store.get_entry(id.parse().unwrap()).unwrap_or_else(|e| panic!("committed entry {id} is missing: {e}"));
-        assert_eq!(e.tags.len(), TAGS_PER_ENTRY, "entry {id} has only part of its tags");
+        let e = store
+            .get_entry(id.parse().unwrap())
+            .unwrap_or_else(|e| panic!("committed entry {id} is missing: {e}"));
+        assert_eq!(
+            e.tags.len(),
+            TAGS_PER_ENTRY,
+            "entry {id} has only part of its tags"
+        );
     }
     // Every entry in the journal, reported or not (a kill can land between COMMIT and the
     // print), is whole: all of its tags are there.
-    let mut filter = EntryFilter { limit: Some(500), ..Default::default() };
+    let mut filter = EntryFilter {
+        limit: Some(500),
+        ..Default::default()
+    };
     loop {
         let page = store.list_entries(&filter).unwrap();
         for s in &page.items {
@@ -85,14 +119,25 @@ fn killed_writers_never_lose_a_committed_entry_or_leave_half_a_transaction() {
             None => break,
         }
     }
-    assert!(committed.len() > iterations as usize / 4, "the writer committed too little to prove anything ({})", committed.len());
+    assert!(
+        committed.len() > iterations as usize / 4,
+        "the writer committed too little to prove anything ({})",
+        committed.len()
+    );
 }
 
 fn fixture_journal(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("journal.reprise");
     let store = Store::open(&path).unwrap();
     for n in 0..200 {
-        store.create_entry(&entry(&format!("Entry {n}"), &"a reflection about singing ".repeat(30), "2026-01-01", &["x"])).unwrap();
+        store
+            .create_entry(&entry(
+                &format!("Entry {n}"),
+                &"a reflection about singing ".repeat(30),
+                "2026-01-01",
+                &["x"],
+            ))
+            .unwrap();
     }
     // Leave everything in the main file, as after a clean close.
     store.backup_to(&dir.join("clean.reprise")).unwrap();
@@ -154,9 +199,15 @@ fn damaged_copies_are_reported_without_panic_and_left_untouched() {
         if !opened {
             let after = sha2::Sha256::digest(std::fs::read(&path).unwrap());
             assert!(after == before, "{what}: a damaged file was written to");
-            assert!(!case_dir.path().join("journal.reprise-wal").exists(), "{what}: a WAL was started");
+            assert!(
+                !case_dir.path().join("journal.reprise-wal").exists(),
+                "{what}: a WAL was started"
+            );
         }
-        if what == "b-tree page type destroyed" || what.starts_with("truncated") || what == "header magic flipped" {
+        if what == "b-tree page type destroyed"
+            || what.starts_with("truncated")
+            || what == "header magic flipped"
+        {
             assert!(!opened, "{what}: damage was not reported");
         }
     }
@@ -171,21 +222,34 @@ fn a_swapped_or_deleted_wal_never_corrupts_the_journal() {
     let sa = Store::open(&a).unwrap();
     let sb = Store::open(&b).unwrap();
     for n in 0..20 {
-        sa.create_entry(&entry(&format!("A{n}"), "alpha", "2026-01-01", &[])).unwrap();
-        sb.create_entry(&entry(&format!("B{n}"), "beta", "2026-01-01", &[])).unwrap();
+        sa.create_entry(&entry(&format!("A{n}"), "alpha", "2026-01-01", &[]))
+            .unwrap();
+        sb.create_entry(&entry(&format!("B{n}"), "beta", "2026-01-01", &[]))
+            .unwrap();
     }
-    let copy = |from: &std::path::Path, to: &std::path::Path| std::fs::write(to, std::fs::read(from).unwrap()).unwrap();
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::write(to, std::fs::read(from).unwrap()).unwrap()
+    };
     let case = tempfile::tempdir().unwrap();
     let target = case.path().join("j.reprise");
     copy(&a, &target);
-    copy(&dir.path().join("b.reprise-wal"), &case.path().join("j.reprise-wal"));
+    copy(
+        &dir.path().join("b.reprise-wal"),
+        &case.path().join("j.reprise-wal"),
+    );
     let r = std::panic::catch_unwind(|| Store::open(&target).map(|s| s.check().map(|c| c.is_ok())));
-    assert!(r.is_ok(), "swapping in another journal's WAL must not panic");
+    assert!(
+        r.is_ok(),
+        "swapping in another journal's WAL must not panic"
+    );
     let deleted = tempfile::tempdir().unwrap();
     let target = deleted.path().join("j.reprise");
     copy(&a, &target);
     let s = Store::open(&target).unwrap();
-    assert!(s.check().unwrap().is_ok(), "without its WAL the journal is older but whole");
+    assert!(
+        s.check().unwrap().is_ok(),
+        "without its WAL the journal is older but whole"
+    );
     drop((sa, sb));
 }
 
@@ -193,7 +257,9 @@ fn a_swapped_or_deleted_wal_never_corrupts_the_journal() {
 fn a_backup_is_a_complete_checked_copy() {
     let j = Journal::new();
     for n in 0..10 {
-        j.store.create_entry(&entry(&format!("E{n}"), "body", "2026-01-01", &["t"])).unwrap();
+        j.store
+            .create_entry(&entry(&format!("E{n}"), "body", "2026-01-01", &["t"]))
+            .unwrap();
     }
     let path = j.store.backup("manual").unwrap();
     let copy = Store::open(&path).unwrap();

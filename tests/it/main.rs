@@ -4,8 +4,8 @@
 
 mod cli;
 mod durability;
-mod migrations;
 mod exchange;
+mod migrations;
 mod render;
 mod search;
 mod store;

@@ -22,10 +22,18 @@ fn a_fresh_journal_reaches_the_latest_schema() {
 fn migrating_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = Connection::open(dir.path().join("j")).unwrap();
-    assert_eq!(schema::migrate(&mut conn).unwrap(), CURRENT_VERSION as usize);
+    assert_eq!(
+        schema::migrate(&mut conn).unwrap(),
+        CURRENT_VERSION as usize
+    );
     let dump = |c: &Connection| -> Vec<String> {
-        let mut s = c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
-        s.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        let mut s = c
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     let before = dump(&conn);
     assert_eq!(schema::migrate(&mut conn).unwrap(), 0);
@@ -38,11 +46,13 @@ fn a_journal_from_a_newer_version_is_refused_and_left_byte_for_byte_unchanged() 
     let path = dir.path().join("journal.reprise");
     {
         let s = Store::open(&path).unwrap();
-        s.create_entry(&entry("From the future", "x", "2026-01-01", &[])).unwrap();
+        s.create_entry(&entry("From the future", "x", "2026-01-01", &[]))
+            .unwrap();
     }
     {
         let c = Connection::open(&path).unwrap();
-        c.pragma_update(None, "user_version", CURRENT_VERSION + 1).unwrap();
+        c.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+            .unwrap();
         c.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     let before = hash(&path);
@@ -52,9 +62,15 @@ fn a_journal_from_a_newer_version_is_refused_and_left_byte_for_byte_unchanged() 
         }
         other => panic!("expected SchemaTooNew, got {other:?}"),
     }
-    assert!(matches!(Store::open_read_only(&path), Err(Error::SchemaTooNew { .. })));
+    assert!(matches!(
+        Store::open_read_only(&path),
+        Err(Error::SchemaTooNew { .. })
+    ));
     assert_eq!(hash(&path), before);
-    assert!(!dir.path().join("journal.reprise-wal").exists(), "not even a WAL was started");
+    assert!(
+        !dir.path().join("journal.reprise-wal").exists(),
+        "not even a WAL was started"
+    );
 }
 
 /// Builds a journal at every earlier schema version with rows in it, then opens it with this
@@ -66,7 +82,8 @@ fn journals_from_every_earlier_schema_migrate_with_their_rows_intact() {
         let path = dir.path().join("journal.reprise");
         {
             let mut c = Connection::open(&path).unwrap();
-            c.pragma_update(None, "application_id", reprise::store::APPLICATION_ID).unwrap();
+            c.pragma_update(None, "application_id", reprise::store::APPLICATION_ID)
+                .unwrap();
             schema::migrate_to(&mut c, old).unwrap();
             // Rows written with the SQL of that version (every version has these tables).
             c.execute(
@@ -80,14 +97,30 @@ fn journals_from_every_earlier_schema_migrate_with_their_rows_intact() {
             c.execute("INSERT INTO entry_tags (entry_id, tag_id, position) VALUES ('0190a000-0000-7000-8000-000000000001', '0190a000-0000-7000-8000-0000000000aa', 0)", []).unwrap();
         }
         let store = Store::open(&path).unwrap();
-        let e = store.get_entry("0190a000-0000-7000-8000-000000000001".parse().unwrap()).unwrap();
-        assert_eq!((e.title.as_str(), e.body.as_str(), e.tags.clone()), ("Old words", "Still here", vec!["kept".to_owned()]));
+        let e = store
+            .get_entry("0190a000-0000-7000-8000-000000000001".parse().unwrap())
+            .unwrap();
+        assert_eq!(
+            (e.title.as_str(), e.body.as_str(), e.tags.clone()),
+            ("Old words", "Still here", vec!["kept".to_owned()])
+        );
         assert_eq!(store.count_entries(&EntryFilter::default()).unwrap(), 1);
         assert!(store.check().unwrap().is_ok());
-        let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(backups.len(), 1, "one backup before migrating from v{old}: {backups:?}");
+        let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            backups.len(),
+            1,
+            "one backup before migrating from v{old}: {backups:?}"
+        );
         let b = Connection::open(dir.path().join("backups").join(&backups[0])).unwrap();
-        assert_eq!(schema::version(&b).unwrap(), old, "the backup holds the journal as it was");
+        assert_eq!(
+            schema::version(&b).unwrap(),
+            old,
+            "the backup holds the journal as it was"
+        );
     }
 }
 
@@ -95,11 +128,27 @@ fn journals_from_every_earlier_schema_migrate_with_their_rows_intact() {
 fn the_committed_v1_fixture_journal_opens_with_its_entries() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.reprise");
-    std::fs::write(&path, std::fs::read("tests/fixtures/journals/v1.reprise").unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        std::fs::read("tests/fixtures/journals/v1.reprise").unwrap(),
+    )
+    .unwrap();
     let store = Store::open(&path).unwrap();
     let page = store.list_entries(&EntryFilter::default()).unwrap();
     assert_eq!(page.items.len(), 3);
-    assert!(page.items.iter().any(|s| s.title == "Rain song with the toddlers" && s.tags == ["early-years", "singing"]));
-    let hits = store.search(&reprise::search::SearchRequest { query: "umbrella".into(), ..Default::default() }).unwrap();
-    assert_eq!(hits.items.len(), 1, "the full-text index survives migration");
+    assert!(page
+        .items
+        .iter()
+        .any(|s| s.title == "Rain song with the toddlers" && s.tags == ["early-years", "singing"]));
+    let hits = store
+        .search(&reprise::search::SearchRequest {
+            query: "umbrella".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        hits.items.len(),
+        1,
+        "the full-text index survives migration"
+    );
 }

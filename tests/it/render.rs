@@ -517,7 +517,7 @@ fn plain_text_drops_markup_and_collapses_whitespace() {
     let markdown = "## Description\n\nWhat **happened**   in the\n_handover_?\n\n- [x] [asked](https://example.org) ![chart](https://t.example/p.gif)\n- `code`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
     assert_eq!(
         plain_text(markdown, 200),
-        "Description What happened in the handover? asked chart code a b 1 2"
+        "Description: What happened in the handover? asked chart code a b 1 2"
     );
 }
 
@@ -568,7 +568,7 @@ fn plain_text_of_a_long_entry_is_cut_like_a_short_one() {
     let long_first_paragraph = format!("## Description\n\n{}\n\nLater.\n", "word ".repeat(5_000));
     assert_eq!(
         plain_text(&long_first_paragraph, 40),
-        "Description word word word word word…"
+        "Description: word word word word word…"
     );
 }
 

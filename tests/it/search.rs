@@ -6,19 +6,59 @@ use reprise::search::{SearchOrder, SearchRequest};
 use reprise::Error;
 
 fn req(q: &str) -> SearchRequest {
-    SearchRequest { query: q.into(), ..Default::default() }
+    SearchRequest {
+        query: q.into(),
+        ..Default::default()
+    }
 }
 
 fn titles(j: &Journal, r: &SearchRequest) -> Vec<String> {
-    j.store.search(r).unwrap().items.into_iter().map(|h| h.entry.title).collect()
+    j.store
+        .search(r)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|h| h.entry.title)
+        .collect()
 }
 
 fn journal() -> Journal {
     let j = Journal::new();
-    j.store.create_entry(&entry("Lullabies at bedtime", "The babies settled when we hummed a lullaby together.", "2026-01-05", &["early-years"])).unwrap();
-    j.store.create_entry(&entry("Drumming circle", "Year 8 kept a steady pulse; call and response worked well.", "2026-01-12", &["ks3", "percussion"])).unwrap();
-    j.store.create_entry(&entry("Transitions", "Moving between activities was hard. Next time a goodbye song, not a lullaby.", "2026-02-01", &["early-years", "transitions"])).unwrap();
-    j.store.create_entry(&EntryInput { kind: EntryKind::QuickNote, ..entry("Quick thought", "Call and response again: the quiet ones joined in.", "2026-02-03", &["ks3"]) }).unwrap();
+    j.store
+        .create_entry(&entry(
+            "Lullabies at bedtime",
+            "The babies settled when we hummed a lullaby together.",
+            "2026-01-05",
+            &["early-years"],
+        ))
+        .unwrap();
+    j.store
+        .create_entry(&entry(
+            "Drumming circle",
+            "Year 8 kept a steady pulse; call and response worked well.",
+            "2026-01-12",
+            &["ks3", "percussion"],
+        ))
+        .unwrap();
+    j.store
+        .create_entry(&entry(
+            "Transitions",
+            "Moving between activities was hard. Next time a goodbye song, not a lullaby.",
+            "2026-02-01",
+            &["early-years", "transitions"],
+        ))
+        .unwrap();
+    j.store
+        .create_entry(&EntryInput {
+            kind: EntryKind::QuickNote,
+            ..entry(
+                "Quick thought",
+                "Call and response again: the quiet ones joined in.",
+                "2026-02-03",
+                &["ks3"],
+            )
+        })
+        .unwrap();
     j
 }
 
@@ -29,14 +69,21 @@ fn a_word_in_the_body_is_found_with_it_highlighted_in_the_snippet() {
     assert_eq!(page.items.len(), 1);
     let hit = &page.items[0];
     assert_eq!(hit.entry.title, "Drumming circle");
-    assert!(hit.snippet_html.contains("<mark>pulse</mark>"), "{}", hit.snippet_html);
+    assert!(
+        hit.snippet_html.contains("<mark>pulse</mark>"),
+        "{}",
+        hit.snippet_html
+    );
     assert!(hit.snippet_text.contains("**pulse**"));
 }
 
 #[test]
 fn a_title_match_ranks_above_a_body_match() {
     let j = journal();
-    assert_eq!(titles(&j, &req("lullaby OR lullabies")), ["Lullabies at bedtime", "Transitions"]);
+    assert_eq!(
+        titles(&j, &req("lullaby OR lullabies")),
+        ["Lullabies at bedtime", "Transitions"]
+    );
     let hit = &j.store.search(&req("lullabies")).unwrap().items[0];
     assert_eq!(hit.title_html, "<mark>Lullabies</mark> at bedtime");
 }
@@ -45,11 +92,23 @@ fn a_title_match_ranks_above_a_body_match() {
 fn prefixes_phrases_exclusions_and_type_ahead_work() {
     let j = journal();
     assert_eq!(titles(&j, &req("drum*")), ["Drumming circle"]);
-    assert_eq!(titles(&j, &SearchRequest { prefix_last: true, ..req("drumm") }), ["Drumming circle"]);
+    assert_eq!(
+        titles(
+            &j,
+            &SearchRequest {
+                prefix_last: true,
+                ..req("drumm")
+            }
+        ),
+        ["Drumming circle"]
+    );
     let mut phrase = titles(&j, &req("\"call and response\""));
     phrase.sort();
     assert_eq!(phrase, ["Drumming circle", "Quick thought"]);
-    assert_eq!(titles(&j, &req("\"call and response\" -quiet")), ["Drumming circle"]);
+    assert_eq!(
+        titles(&j, &req("\"call and response\" -quiet")),
+        ["Drumming circle"]
+    );
     assert!(titles(&j, &req("\"response and call\"")).is_empty());
 }
 
@@ -59,9 +118,22 @@ fn tags_are_searchable_and_filters_narrow_results() {
     let mut by_tag = titles(&j, &req("transitions"));
     by_tag.sort();
     assert_eq!(by_tag, ["Transitions"]);
-    let filtered = SearchRequest { filter: EntryFilter { tags: vec!["ks3".into()], kind: Some(EntryKind::QuickNote), ..Default::default() }, ..req("response") };
+    let filtered = SearchRequest {
+        filter: EntryFilter {
+            tags: vec!["ks3".into()],
+            kind: Some(EntryKind::QuickNote),
+            ..Default::default()
+        },
+        ..req("response")
+    };
     assert_eq!(titles(&j, &filtered), ["Quick thought"]);
-    let dated = SearchRequest { filter: EntryFilter { until: Some("2026-01-31".parse().unwrap()), ..Default::default() }, ..req("lullaby OR lullabies") };
+    let dated = SearchRequest {
+        filter: EntryFilter {
+            until: Some("2026-01-31".parse().unwrap()),
+            ..Default::default()
+        },
+        ..req("lullaby OR lullabies")
+    };
     assert_eq!(titles(&j, &dated), ["Lullabies at bedtime"]);
     assert_eq!(j.store.search_count(&req("call")).unwrap(), 2);
 }
@@ -74,8 +146,19 @@ fn trashed_entries_are_not_found_until_restored_and_edits_are_found_at_once() {
     assert!(titles(&j, &req("pulse")).is_empty());
     j.store.restore_entry(hit).unwrap();
     let e = j.store.get_entry(hit).unwrap();
-    j.store.update_entry(hit, &EntryInput { body: "Now about glockenspiels.".into(), ..EntryInput::from(&e) }).unwrap();
-    assert!(titles(&j, &req("pulse")).is_empty(), "the old words left the index");
+    j.store
+        .update_entry(
+            hit,
+            &EntryInput {
+                body: "Now about glockenspiels.".into(),
+                ..EntryInput::from(&e)
+            },
+        )
+        .unwrap();
+    assert!(
+        titles(&j, &req("pulse")).is_empty(),
+        "the old words left the index"
+    );
     assert_eq!(titles(&j, &req("glockenspiels")), ["Drumming circle"]);
 }
 
@@ -84,10 +167,24 @@ fn pages_of_results_cover_every_match_once_in_both_orders() {
     let j = Journal::new();
     for n in 0..45 {
         let body = format!("singing {}", "warm up ".repeat(n % 7 + 1));
-        j.store.create_entry(&entry(&format!("E{n}"), &body, &format!("2026-01-{:02}", n % 28 + 1), &[])).unwrap();
+        j.store
+            .create_entry(&entry(
+                &format!("E{n}"),
+                &body,
+                &format!("2026-01-{:02}", n % 28 + 1),
+                &[],
+            ))
+            .unwrap();
     }
     for order in [SearchOrder::Relevance, SearchOrder::Newest] {
-        let mut r = SearchRequest { order, filter: EntryFilter { limit: Some(10), ..Default::default() }, ..req("singing") };
+        let mut r = SearchRequest {
+            order,
+            filter: EntryFilter {
+                limit: Some(10),
+                ..Default::default()
+            },
+            ..req("singing")
+        };
         let mut seen = Vec::new();
         loop {
             let page = j.store.search(&r).unwrap();
@@ -107,12 +204,27 @@ fn pages_of_results_cover_every_match_once_in_both_orders() {
 #[test]
 fn hostile_text_in_snippets_is_escaped() {
     let j = Journal::new();
-    j.store.create_entry(&entry("<img src=x onerror=alert(1)>", "before <script>alert('x')</script> marker after", "2026-01-01", &[])).unwrap();
+    j.store
+        .create_entry(&entry(
+            "<img src=x onerror=alert(1)>",
+            "before <script>alert('x')</script> marker after",
+            "2026-01-01",
+            &[],
+        ))
+        .unwrap();
     let hit = &j.store.search(&req("marker")).unwrap().items[0];
-    assert!(!hit.snippet_html.contains("<script"), "{}", hit.snippet_html);
+    assert!(
+        !hit.snippet_html.contains("<script"),
+        "{}",
+        hit.snippet_html
+    );
     assert!(hit.snippet_html.contains("&lt;script&gt;"));
     let by_title = &j.store.search(&req("onerror")).unwrap().items[0];
-    assert!(by_title.title_html.starts_with("&lt;img"), "{}", by_title.title_html);
+    assert!(
+        by_title.title_html.starts_with("&lt;img"),
+        "{}",
+        by_title.title_html
+    );
 }
 
 #[test]
@@ -120,36 +232,48 @@ fn malformed_queries_give_a_plain_error_not_an_sql_message() {
     let j = journal();
     for q in ["\"unclosed", "-only", "OR", "", "a OR"] {
         match j.store.search(&req(q)) {
-            Err(Error::Query(msg)) => assert!(!msg.to_lowercase().contains("sql") && !msg.contains("fts5"), "{msg}"),
+            Err(Error::Query(msg)) => assert!(
+                !msg.to_lowercase().contains("sql") && !msg.contains("fts5"),
+                "{msg}"
+            ),
             other => panic!("{q:?}: expected a query error, got {other:?}"),
         }
     }
     // FTS5 operators typed as text are just words.
-    assert!(j.store.search(&req("NEAR(call response) AND col:x")).is_ok());
+    assert!(j
+        .store
+        .search(&req("NEAR(call response) AND col:x"))
+        .is_ok());
     assert!(j.store.search(&req("* ^ : ( )")).is_err());
 }
 
 #[test]
 fn cpd_text_is_searchable() {
     let j = Journal::new();
-    j.store.create_cpd(&CpdInput {
-        title: "Makaton signing course".into(),
-        activity_type: CpdType::Course,
-        started_on: "2026-03-01".parse().unwrap(),
-        ended_on: None,
-        hours: 6.0,
-        participatory_hours: 4.0,
-        provider: Some("Local hub".into()),
-        description: String::new(),
-        outcomes: "Signing alongside songs for non-verbal children".into(),
-        impact: String::new(),
-        benefit: String::new(),
-        evidence: String::new(),
-        standards: vec![],
-        tags: vec![],
-        linked_entries: vec![],
-    }).unwrap();
+    j.store
+        .create_cpd(&CpdInput {
+            title: "Makaton signing course".into(),
+            activity_type: CpdType::Course,
+            started_on: "2026-03-01".parse().unwrap(),
+            ended_on: None,
+            hours: 6.0,
+            participatory_hours: 4.0,
+            provider: Some("Local hub".into()),
+            description: String::new(),
+            outcomes: "Signing alongside songs for non-verbal children".into(),
+            impact: String::new(),
+            benefit: String::new(),
+            evidence: String::new(),
+            standards: vec![],
+            tags: vec![],
+            linked_entries: vec![],
+        })
+        .unwrap();
     let hits = j.store.search_cpd("verbal", 10).unwrap();
     assert_eq!(hits.len(), 1);
-    assert!(hits[0].snippet_html.contains("<mark>verbal</mark>"), "{}", hits[0].snippet_html);
+    assert!(
+        hits[0].snippet_html.contains("<mark>verbal</mark>"),
+        "{}",
+        hits[0].snippet_html
+    );
 }

@@ -3,8 +3,8 @@
 use crate::support::{entry, Journal};
 use reprise::model::{
     ActionInput, ActionSource, ActionStatus, CpdInput, CpdType, EntryFilter, EntryInput, EntryKind,
-    Member, MentoringSessionInput, PersonInput, RelationshipInput, RelationshipKind,
-    RelationshipStatus, Role, SessionFacts, TemplateInput, Prompt,
+    Member, MentoringSessionInput, PersonInput, Prompt, RelationshipInput, RelationshipKind,
+    RelationshipStatus, Role, SessionFacts, TemplateInput,
 };
 use reprise::store::{AttachmentOwner, MAX_ATTACHMENT_BYTES};
 use reprise::{Error, Store};
@@ -12,7 +12,8 @@ use reprise::{Error, Store};
 #[test]
 fn every_connection_setting_from_s1_is_applied_through_the_production_open_path() {
     let j = Journal::new();
-    let settings: std::collections::HashMap<_, _> = j.store.settings().unwrap().into_iter().collect();
+    let settings: std::collections::HashMap<_, _> =
+        j.store.settings().unwrap().into_iter().collect();
     assert_eq!(settings["journal_mode"], "wal");
     assert_eq!(settings["synchronous"], "2", "synchronous=FULL");
     assert_eq!(settings["foreign_keys"], "1");
@@ -22,8 +23,14 @@ fn every_connection_setting_from_s1_is_applied_through_the_production_open_path(
     assert_eq!(settings["mmap_size"], "0");
     assert_eq!(settings["temp_store"], "2", "temp_store=MEMORY");
     assert_eq!(settings["secure_delete"], "1");
-    assert_eq!(settings["application_id"], reprise::store::APPLICATION_ID.to_string());
-    assert_eq!(settings["user_version"], reprise::store::schema::CURRENT_VERSION.to_string());
+    assert_eq!(
+        settings["application_id"],
+        reprise::store::APPLICATION_ID.to_string()
+    );
+    assert_eq!(
+        settings["user_version"],
+        reprise::store::schema::CURRENT_VERSION.to_string()
+    );
 }
 
 #[test]
@@ -43,7 +50,12 @@ fn a_created_entry_reads_back_with_everything_it_was_given() {
             duration_minutes: Some(45),
             activities: Some("Hello song; shakers; lullaby".into()),
         }),
-        ..entry("Shakers and silence", "## Description\n\nWe began quietly.", "2026-03-04", &["#early years", "Shakers"])
+        ..entry(
+            "Shakers and silence",
+            "## Description\n\nWe began quietly.",
+            "2026-03-04",
+            &["#early years", "Shakers"],
+        )
     };
     let created = j.store.create_entry(&input).unwrap();
     let read = j.store.get_entry(created.id).unwrap();
@@ -59,11 +71,35 @@ fn a_created_entry_reads_back_with_everything_it_was_given() {
 fn invalid_fields_are_refused_with_the_field_named_and_nothing_written() {
     let j = Journal::new();
     let cases = [
-        (EntryInput { title: "x".repeat(400), ..EntryInput::default() }, "title"),
-        (EntryInput { tags: vec!["  #  ".into()], ..EntryInput::default() }, "tag"),
-        (EntryInput { body: "a\0b".into(), ..EntryInput::default() }, "body"),
         (
-            EntryInput { session: Some(SessionFacts { duration_minutes: Some(5000), ..Default::default() }), ..EntryInput::default() },
+            EntryInput {
+                title: "x".repeat(400),
+                ..EntryInput::default()
+            },
+            "title",
+        ),
+        (
+            EntryInput {
+                tags: vec!["  #  ".into()],
+                ..EntryInput::default()
+            },
+            "tag",
+        ),
+        (
+            EntryInput {
+                body: "a\0b".into(),
+                ..EntryInput::default()
+            },
+            "body",
+        ),
+        (
+            EntryInput {
+                session: Some(SessionFacts {
+                    duration_minutes: Some(5000),
+                    ..Default::default()
+                }),
+                ..EntryInput::default()
+            },
             "session.duration_minutes",
         ),
     ];
@@ -79,39 +115,72 @@ fn invalid_fields_are_refused_with_the_field_named_and_nothing_written() {
 #[test]
 fn an_untitled_entry_takes_its_title_from_the_first_line() {
     let j = Journal::new();
-    let e = j.store.create_entry(&EntryInput { body: "## What happened\nA lot.".into(), ..EntryInput::default() }).unwrap();
+    let e = j
+        .store
+        .create_entry(&EntryInput {
+            body: "## What happened\nA lot.".into(),
+            ..EntryInput::default()
+        })
+        .unwrap();
     assert_eq!(e.title, "What happened");
 }
 
 #[test]
 fn updating_keeps_id_and_creation_time_and_moves_updated_at_forward() {
     let j = Journal::new();
-    let e = j.store.create_entry(&entry("First", "one", "2026-01-01", &["a"])).unwrap();
+    let e = j
+        .store
+        .create_entry(&entry("First", "one", "2026-01-01", &["a"]))
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
-    let u = j.store.update_entry(e.id, &entry("Second", "two", "2026-01-02", &["b"])).unwrap();
+    let u = j
+        .store
+        .update_entry(e.id, &entry("Second", "two", "2026-01-02", &["b"]))
+        .unwrap();
     assert_eq!(u.id, e.id);
     assert_eq!(u.created_at, e.created_at);
     assert!(u.updated_at > e.updated_at);
     assert_eq!(u.tags, vec!["b"]);
-    let tags: Vec<_> = j.store.list_tags().unwrap().into_iter().map(|t| t.name).collect();
+    let tags: Vec<_> = j
+        .store
+        .list_tags()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(tags, vec!["b"], "a tag nothing carries is dropped");
 }
 
 #[test]
 fn trash_hides_an_entry_restore_brings_it_back_and_purge_erases_it() {
     let j = Journal::new();
-    let e = j.store.create_entry(&entry("Gone soon", "text", "2026-01-01", &[])).unwrap();
+    let e = j
+        .store
+        .create_entry(&entry("Gone soon", "text", "2026-01-01", &[]))
+        .unwrap();
     j.store.trash_entry(e.id).unwrap();
     assert_eq!(j.store.count_entries(&EntryFilter::default()).unwrap(), 0);
-    let trash = j.store.list_entries(&EntryFilter { trash: true, ..Default::default() }).unwrap();
+    let trash = j
+        .store
+        .list_entries(&EntryFilter {
+            trash: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(trash.items.len(), 1);
     assert!(trash.items[0].deleted_at.is_some());
     j.store.restore_entry(e.id).unwrap();
     assert_eq!(j.store.count_entries(&EntryFilter::default()).unwrap(), 1);
-    assert!(matches!(j.store.purge_entry(e.id), Err(Error::Invalid { .. })), "only trashed entries can be purged");
+    assert!(
+        matches!(j.store.purge_entry(e.id), Err(Error::Invalid { .. })),
+        "only trashed entries can be purged"
+    );
     j.store.trash_entry(e.id).unwrap();
     j.store.purge_entry(e.id).unwrap();
-    assert!(matches!(j.store.get_entry(e.id), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        j.store.get_entry(e.id),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -119,11 +188,21 @@ fn the_timeline_pages_newest_first_without_gaps_or_repeats() {
     let j = Journal::new();
     for day in 1..=28 {
         for n in 0..3 {
-            j.store.create_entry(&entry(&format!("Day {day} #{n}"), "b", &format!("2026-02-{day:02}"), &[])).unwrap();
+            j.store
+                .create_entry(&entry(
+                    &format!("Day {day} #{n}"),
+                    "b",
+                    &format!("2026-02-{day:02}"),
+                    &[],
+                ))
+                .unwrap();
         }
     }
     let mut seen = Vec::new();
-    let mut filter = EntryFilter { limit: Some(10), ..Default::default() };
+    let mut filter = EntryFilter {
+        limit: Some(10),
+        ..Default::default()
+    };
     loop {
         let page = j.store.list_entries(&filter).unwrap();
         seen.extend(page.items.iter().map(|s| (s.occurred_on, s.id)));
@@ -144,30 +223,124 @@ fn the_timeline_pages_newest_first_without_gaps_or_repeats() {
 fn filters_by_tag_kind_template_relationship_and_dates_combine() {
     let j = Journal::new();
     let rolfe = j.store.get_template("rolfe").unwrap();
-    let a = j.store.create_entry(&EntryInput { template_id: Some(rolfe.id), ..entry("A", "x", "2026-01-10", &["songs", "babies"]) }).unwrap();
-    j.store.create_entry(&entry("B", "x", "2026-01-20", &["songs"])).unwrap();
-    j.store.create_entry(&EntryInput { kind: EntryKind::QuickNote, ..entry("C", "x", "2026-02-01", &["Babies"]) }).unwrap();
-    let titles = |f: EntryFilter| -> Vec<String> { j.store.list_entries(&f).unwrap().items.into_iter().map(|s| s.title).collect() };
-    assert_eq!(titles(EntryFilter { tags: vec!["songs".into()], ..Default::default() }), ["B", "A"]);
-    assert_eq!(titles(EntryFilter { tags: vec!["songs".into(), "BABIES".into()], ..Default::default() }), ["A"]);
-    assert_eq!(titles(EntryFilter { kind: Some(EntryKind::QuickNote), ..Default::default() }), ["C"]);
-    assert_eq!(titles(EntryFilter { template: Some("rolfe".into()), ..Default::default() }), ["A"]);
-    assert_eq!(titles(EntryFilter { since: Some("2026-01-15".parse().unwrap()), until: Some("2026-01-31".parse().unwrap()), ..Default::default() }), ["B"]);
-    let p1 = j.store.create_person(&PersonInput { display_name: "Sam".into(), ..Default::default() }).unwrap();
-    let p2 = j.store.create_person(&PersonInput { display_name: "Ali".into(), ..Default::default() }).unwrap();
-    let rel = j.store.create_relationship(&RelationshipInput {
-        kind: RelationshipKind::PeerPair,
-        name: "Sam & Ali".into(),
-        purpose: String::new(),
-        started_on: None,
-        ended_on: None,
-        status: RelationshipStatus::Active,
-        members: vec![Member { person_id: p1.id, role: Role::Peer }, Member { person_id: p2.id, role: Role::Peer }],
-    }).unwrap();
-    j.store.update_entry(a.id, &EntryInput { linked_relationships: vec![rel.id], ..EntryInput::from(&a) }).unwrap();
-    assert_eq!(titles(EntryFilter { relationship: Some(rel.id), ..Default::default() }), ["A"]);
+    let a = j
+        .store
+        .create_entry(&EntryInput {
+            template_id: Some(rolfe.id),
+            ..entry("A", "x", "2026-01-10", &["songs", "babies"])
+        })
+        .unwrap();
+    j.store
+        .create_entry(&entry("B", "x", "2026-01-20", &["songs"]))
+        .unwrap();
+    j.store
+        .create_entry(&EntryInput {
+            kind: EntryKind::QuickNote,
+            ..entry("C", "x", "2026-02-01", &["Babies"])
+        })
+        .unwrap();
+    let titles = |f: EntryFilter| -> Vec<String> {
+        j.store
+            .list_entries(&f)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|s| s.title)
+            .collect()
+    };
+    assert_eq!(
+        titles(EntryFilter {
+            tags: vec!["songs".into()],
+            ..Default::default()
+        }),
+        ["B", "A"]
+    );
+    assert_eq!(
+        titles(EntryFilter {
+            tags: vec!["songs".into(), "BABIES".into()],
+            ..Default::default()
+        }),
+        ["A"]
+    );
+    assert_eq!(
+        titles(EntryFilter {
+            kind: Some(EntryKind::QuickNote),
+            ..Default::default()
+        }),
+        ["C"]
+    );
+    assert_eq!(
+        titles(EntryFilter {
+            template: Some("rolfe".into()),
+            ..Default::default()
+        }),
+        ["A"]
+    );
+    assert_eq!(
+        titles(EntryFilter {
+            since: Some("2026-01-15".parse().unwrap()),
+            until: Some("2026-01-31".parse().unwrap()),
+            ..Default::default()
+        }),
+        ["B"]
+    );
+    let p1 = j
+        .store
+        .create_person(&PersonInput {
+            display_name: "Sam".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let p2 = j
+        .store
+        .create_person(&PersonInput {
+            display_name: "Ali".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let rel = j
+        .store
+        .create_relationship(&RelationshipInput {
+            kind: RelationshipKind::PeerPair,
+            name: "Sam & Ali".into(),
+            purpose: String::new(),
+            started_on: None,
+            ended_on: None,
+            status: RelationshipStatus::Active,
+            members: vec![
+                Member {
+                    person_id: p1.id,
+                    role: Role::Peer,
+                },
+                Member {
+                    person_id: p2.id,
+                    role: Role::Peer,
+                },
+            ],
+        })
+        .unwrap();
+    j.store
+        .update_entry(
+            a.id,
+            &EntryInput {
+                linked_relationships: vec![rel.id],
+                ..EntryInput::from(&a)
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        titles(EntryFilter {
+            relationship: Some(rel.id),
+            ..Default::default()
+        }),
+        ["A"]
+    );
     assert!(matches!(
-        j.store.list_entries(&EntryFilter { since: Some("2026-02-01".parse().unwrap()), until: Some("2026-01-01".parse().unwrap()), ..Default::default() }),
+        j.store.list_entries(&EntryFilter {
+            since: Some("2026-02-01".parse().unwrap()),
+            until: Some("2026-01-01".parse().unwrap()),
+            ..Default::default()
+        }),
         Err(Error::Invalid { .. })
     ));
 }
@@ -177,11 +350,23 @@ fn links_to_missing_records_are_refused() {
     let j = Journal::new();
     let missing = uuid::Uuid::now_v7();
     for input in [
-        EntryInput { linked_entries: vec![missing], ..EntryInput::default() },
-        EntryInput { linked_cpd: vec![missing], ..EntryInput::default() },
-        EntryInput { template_id: Some(missing), ..EntryInput::default() },
+        EntryInput {
+            linked_entries: vec![missing],
+            ..EntryInput::default()
+        },
+        EntryInput {
+            linked_cpd: vec![missing],
+            ..EntryInput::default()
+        },
+        EntryInput {
+            template_id: Some(missing),
+            ..EntryInput::default()
+        },
     ] {
-        assert!(matches!(j.store.create_entry(&input), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            j.store.create_entry(&input),
+            Err(Error::NotFound { .. })
+        ));
     }
     assert_eq!(j.store.count_entries(&EntryFilter::default()).unwrap(), 0);
 }
@@ -190,33 +375,83 @@ fn links_to_missing_records_are_refused() {
 fn built_in_templates_are_installed_and_user_templates_can_be_copied_and_edited() {
     let j = Journal::new();
     let all = j.store.list_templates().unwrap();
-    let keys: Vec<_> = all.iter().filter(|t| t.builtin).map(|t| t.key.as_str()).collect();
-    for k in ["gibbs", "rolfe", "driscoll", "kolb", "johns", "brookfield", "schon", "music-session", "peer-observation"] {
+    let keys: Vec<_> = all
+        .iter()
+        .filter(|t| t.builtin)
+        .map(|t| t.key.as_str())
+        .collect();
+    for k in [
+        "gibbs",
+        "rolfe",
+        "driscoll",
+        "kolb",
+        "johns",
+        "brookfield",
+        "schon",
+        "music-session",
+        "peer-observation",
+    ] {
         assert!(keys.contains(&k), "{k} missing from {keys:?}");
     }
     for t in all.iter().filter(|t| t.builtin) {
-        assert!(!t.prompts.is_empty() && t.prompts.iter().all(|p| !p.guidance.is_empty()), "{} has a prompt without guidance", t.key);
+        assert!(
+            !t.prompts.is_empty() && t.prompts.iter().all(|p| !p.guidance.is_empty()),
+            "{} has a prompt without guidance",
+            t.key
+        );
     }
     let copy = j.store.copy_template("gibbs", Some("My Gibbs")).unwrap();
     assert!(!copy.builtin);
     assert_eq!(copy.key, "my-gibbs");
-    let edited = j.store.update_template(copy.id, &TemplateInput {
-        name: "My Gibbs".into(),
-        description: String::new(),
-        kind: EntryKind::Reflection,
-        prompts: vec![Prompt { heading: "What happened".into(), guidance: vec![] }],
-    }).unwrap();
+    let edited = j
+        .store
+        .update_template(
+            copy.id,
+            &TemplateInput {
+                name: "My Gibbs".into(),
+                description: String::new(),
+                kind: EntryKind::Reflection,
+                prompts: vec![Prompt {
+                    heading: "What happened".into(),
+                    guidance: vec![],
+                }],
+            },
+        )
+        .unwrap();
     assert_eq!(edited.prompts.len(), 1);
     let gibbs = j.store.get_template("gibbs").unwrap();
-    assert!(matches!(j.store.update_template(gibbs.id, &TemplateInput { name: "x".into(), description: String::new(), kind: EntryKind::Reflection, prompts: gibbs.prompts.clone() }), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        j.store.update_template(
+            gibbs.id,
+            &TemplateInput {
+                name: "x".into(),
+                description: String::new(),
+                kind: EntryKind::Reflection,
+                prompts: gibbs.prompts.clone()
+            }
+        ),
+        Err(Error::Invalid { .. })
+    ));
     assert!(gibbs.scaffold().starts_with("## Description\n"));
 }
 
 #[test]
 fn mentoring_relationships_check_their_roles_and_keep_sessions_and_actions() {
     let j = Journal::new();
-    let me = j.store.set_owner(&PersonInput { display_name: "Jo".into(), ..Default::default() }).unwrap();
-    let mentor = j.store.create_person(&PersonInput { display_name: "Kit".into(), ..Default::default() }).unwrap();
+    let me = j
+        .store
+        .set_owner(&PersonInput {
+            display_name: "Jo".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mentor = j
+        .store
+        .create_person(&PersonInput {
+            display_name: "Kit".into(),
+            ..Default::default()
+        })
+        .unwrap();
     let bad = RelationshipInput {
         kind: RelationshipKind::MentoringPair,
         name: "Pair".into(),
@@ -224,34 +459,68 @@ fn mentoring_relationships_check_their_roles_and_keep_sessions_and_actions() {
         started_on: None,
         ended_on: None,
         status: RelationshipStatus::Active,
-        members: vec![Member { person_id: me.id, role: Role::Peer }, Member { person_id: mentor.id, role: Role::Peer }],
+        members: vec![
+            Member {
+                person_id: me.id,
+                role: Role::Peer,
+            },
+            Member {
+                person_id: mentor.id,
+                role: Role::Peer,
+            },
+        ],
     };
-    assert!(matches!(j.store.create_relationship(&bad), Err(Error::Invalid { .. })));
-    let rel = j.store.create_relationship(&RelationshipInput {
-        members: vec![Member { person_id: me.id, role: Role::Mentee }, Member { person_id: mentor.id, role: Role::Mentor }],
-        ..bad
-    }).unwrap();
-    let session = j.store.create_session(&MentoringSessionInput {
-        relationship_id: rel.id,
-        held_on: "2026-05-01".parse().unwrap(),
-        duration_minutes: Some(60),
-        notes: "Talked about transitions.".into(),
-        attendees: vec![me.id, mentor.id],
-    }).unwrap();
-    let action = j.store.create_action(&ActionInput {
-        title: "Try a goodbye song".into(),
-        detail: String::new(),
-        owner_id: Some(me.id),
-        due_on: Some("2026-05-15".parse().unwrap()),
-        status: ActionStatus::Open,
-        source: ActionSource::MentoringSession,
-        source_entry_id: None,
-        source_session_id: Some(session.id),
-    }).unwrap();
+    assert!(matches!(
+        j.store.create_relationship(&bad),
+        Err(Error::Invalid { .. })
+    ));
+    let rel = j
+        .store
+        .create_relationship(&RelationshipInput {
+            members: vec![
+                Member {
+                    person_id: me.id,
+                    role: Role::Mentee,
+                },
+                Member {
+                    person_id: mentor.id,
+                    role: Role::Mentor,
+                },
+            ],
+            ..bad
+        })
+        .unwrap();
+    let session = j
+        .store
+        .create_session(&MentoringSessionInput {
+            relationship_id: rel.id,
+            held_on: "2026-05-01".parse().unwrap(),
+            duration_minutes: Some(60),
+            notes: "Talked about transitions.".into(),
+            attendees: vec![me.id, mentor.id],
+        })
+        .unwrap();
+    let action = j
+        .store
+        .create_action(&ActionInput {
+            title: "Try a goodbye song".into(),
+            detail: String::new(),
+            owner_id: Some(me.id),
+            due_on: Some("2026-05-15".parse().unwrap()),
+            status: ActionStatus::Open,
+            source: ActionSource::MentoringSession,
+            source_entry_id: None,
+            source_session_id: Some(session.id),
+        })
+        .unwrap();
     assert_eq!(j.store.list_sessions(Some(rel.id)).unwrap(), vec![session]);
     assert_eq!(j.store.list_actions().unwrap(), vec![action]);
     assert_eq!(j.store.owner().unwrap().unwrap().id, me.id);
-    assert_eq!(j.store.list_people().unwrap()[0].id, me.id, "the owner is listed first");
+    assert_eq!(
+        j.store.list_people().unwrap()[0].id,
+        me.id,
+        "the owner is listed first"
+    );
 }
 
 #[test]
@@ -274,38 +543,72 @@ fn cpd_summary_adds_hours_by_type_within_the_period() {
         tags: vec![],
         linked_entries: vec![],
     };
-    j.store.create_cpd(&cpd("Day", CpdType::TrainingDay, "2026-01-10", 6.0, 5.0)).unwrap();
-    j.store.create_cpd(&cpd("Webinar", CpdType::Webinar, "2026-02-10", 1.5, 0.0)).unwrap();
-    j.store.create_cpd(&cpd("Day 2", CpdType::TrainingDay, "2026-03-10", 6.0, 6.0)).unwrap();
-    j.store.create_cpd(&cpd("Old", CpdType::Reading, "2025-03-10", 2.0, 0.0)).unwrap();
-    let s = j.store.cpd_summary("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap()).unwrap();
+    j.store
+        .create_cpd(&cpd("Day", CpdType::TrainingDay, "2026-01-10", 6.0, 5.0))
+        .unwrap();
+    j.store
+        .create_cpd(&cpd("Webinar", CpdType::Webinar, "2026-02-10", 1.5, 0.0))
+        .unwrap();
+    j.store
+        .create_cpd(&cpd("Day 2", CpdType::TrainingDay, "2026-03-10", 6.0, 6.0))
+        .unwrap();
+    j.store
+        .create_cpd(&cpd("Old", CpdType::Reading, "2025-03-10", 2.0, 0.0))
+        .unwrap();
+    let s = j
+        .store
+        .cpd_summary("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap())
+        .unwrap();
     assert_eq!(s.activities, 3);
     assert_eq!(s.hours, 13.5);
     assert_eq!(s.participatory_hours, 11.0);
     assert_eq!(s.by_type[0].activity_type, CpdType::TrainingDay);
     assert_eq!(s.by_type[0].hours, 12.0);
-    assert!(matches!(j.store.create_cpd(&cpd("Bad", CpdType::Other, "2026-01-01", 1.0, 2.0)), Err(Error::Invalid { field, .. }) if field == "participatory_hours"));
+    assert!(
+        matches!(j.store.create_cpd(&cpd("Bad", CpdType::Other, "2026-01-01", 1.0, 2.0)), Err(Error::Invalid { field, .. }) if field == "participatory_hours")
+    );
 }
 
 #[test]
 fn attachments_are_stored_inside_the_journal_with_their_hash_and_a_size_limit() {
     let j = Journal::new();
-    let e = j.store.create_entry(&entry("With audio", "x", "2026-01-01", &[])).unwrap();
-    let meta = j.store.add_attachment(AttachmentOwner::Entry(e.id), "../../etc/session.mp3", "audio/mpeg", b"ID3 fake audio").unwrap();
+    let e = j
+        .store
+        .create_entry(&entry("With audio", "x", "2026-01-01", &[]))
+        .unwrap();
+    let meta = j
+        .store
+        .add_attachment(
+            AttachmentOwner::Entry(e.id),
+            "../../etc/session.mp3",
+            "audio/mpeg",
+            b"ID3 fake audio",
+        )
+        .unwrap();
     assert_eq!(meta.file_name, "session.mp3", "a name is never a path");
     assert_eq!(meta.sha256, reprise::store::sha256_hex(b"ID3 fake audio"));
     let (m, data) = j.store.attachment_data(meta.id).unwrap();
     assert_eq!((m.size, data.as_slice()), (14, &b"ID3 fake audio"[..]));
     assert_eq!(j.store.get_entry(e.id).unwrap().attachments, vec![meta]);
     let big = vec![0u8; (MAX_ATTACHMENT_BYTES + 1) as usize];
-    assert!(matches!(j.store.add_attachment(AttachmentOwner::Entry(e.id), "big.wav", "audio/wav", &big), Err(Error::TooLarge { .. })));
-    assert!(matches!(j.store.add_attachment(AttachmentOwner::Entry(e.id), "x", "not a type", b"x"), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        j.store
+            .add_attachment(AttachmentOwner::Entry(e.id), "big.wav", "audio/wav", &big),
+        Err(Error::TooLarge { .. })
+    ));
+    assert!(matches!(
+        j.store
+            .add_attachment(AttachmentOwner::Entry(e.id), "x", "not a type", b"x"),
+        Err(Error::Invalid { .. })
+    ));
 }
 
 #[test]
 fn a_second_writer_is_refused_while_the_first_holds_the_journal_but_readers_are_not() {
     let j = Journal::new();
-    j.store.create_entry(&entry("Hello", "x", "2026-01-01", &[])).unwrap();
+    j.store
+        .create_entry(&entry("Hello", "x", "2026-01-01", &[]))
+        .unwrap();
     assert!(matches!(Store::open(j.path()), Err(Error::Busy { .. })));
     let reader = Store::open_read_only(j.path()).unwrap();
     assert_eq!(reader.count_entries(&EntryFilter::default()).unwrap(), 1);
@@ -320,7 +623,10 @@ fn a_foreign_sqlite_file_or_a_non_database_is_refused_untouched() {
         c.execute("CREATE TABLE t (x)", []).unwrap();
     }
     let before = std::fs::read(&foreign).unwrap();
-    assert!(matches!(Store::open(&foreign), Err(Error::NotAJournal { .. })));
+    assert!(matches!(
+        Store::open(&foreign),
+        Err(Error::NotAJournal { .. })
+    ));
     assert_eq!(std::fs::read(&foreign).unwrap(), before);
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "x".repeat(5000)).unwrap();

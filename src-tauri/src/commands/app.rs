@@ -17,7 +17,11 @@ pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
 /// sample journal filled with demo data.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn finish_welcome(state: State<'_, AppState>, profile: PersonInput, sample: bool) -> IpcResult<AppInfo> {
+pub fn finish_welcome(
+    state: State<'_, AppState>,
+    profile: PersonInput,
+    sample: bool,
+) -> IpcResult<AppInfo> {
     state.own_store()?.set_owner(&profile)?;
     let store = state.switch(sample)?;
     if sample {
@@ -70,7 +74,12 @@ pub fn set_owner(state: State<'_, AppState>, input: PersonInput) -> IpcResult<Pe
 #[specta::specta]
 pub fn open_external(app: tauri::AppHandle, url: String) -> IpcResult<()> {
     if !reprise::render::is_safe_external_url(&url) {
-        return Err(IpcError::new("Invalid", "only web and email links can be opened"));
+        return Err(IpcError::new(
+            "Invalid",
+            "only web and email links can be opened",
+        ));
     }
-    app.opener().open_url(url, None::<&str>).map_err(|e| IpcError::new("Io", e.to_string()))
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| IpcError::new("Io", e.to_string()))
 }

@@ -13,15 +13,37 @@ use uuid::Uuid;
 /// Asks for a file and attaches it to an entry; `None` when the person cancels.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn add_attachment(app: AppHandle, state: State<'_, AppState>, entry_id: Uuid) -> IpcResult<Option<AttachmentMeta>> {
-    let Some(path) = ask(&app, Purpose::Attach) else { return Ok(None) };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
-    let size = std::fs::metadata(&path).map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?.len();
+pub fn add_attachment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    entry_id: Uuid,
+) -> IpcResult<Option<AttachmentMeta>> {
+    let Some(path) = ask(&app, Purpose::Attach) else {
+        return Ok(None);
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let size = std::fs::metadata(&path)
+        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?
+        .len();
     if size > reprise::store::MAX_ATTACHMENT_BYTES {
-        return Err(reprise::Error::TooLarge { name, size, limit: reprise::store::MAX_ATTACHMENT_BYTES }.into());
+        return Err(reprise::Error::TooLarge {
+            name,
+            size,
+            limit: reprise::store::MAX_ATTACHMENT_BYTES,
+        }
+        .into());
     }
-    let data = std::fs::read(&path).map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
-    Ok(Some(state.store()?.add_attachment(AttachmentOwner::Entry(entry_id), &name, media_type_for(&name), &data)?))
+    let data = std::fs::read(&path)
+        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
+    Ok(Some(state.store()?.add_attachment(
+        AttachmentOwner::Entry(entry_id),
+        &name,
+        media_type_for(&name),
+        &data,
+    )?))
 }
 
 /// Removes an attachment.
@@ -36,16 +58,28 @@ pub fn remove_attachment(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> 
 #[specta::specta]
 pub fn open_attachment(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
     let (meta, data) = state.store()?.attachment_data(id)?;
-    let dir = app.path().app_cache_dir().map_err(|e| IpcError::new("Io", e.to_string()))?.join("opened").join(id.to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
+    let dir = app
+        .path()
+        .app_cache_dir()
+        .map_err(|e| IpcError::new("Io", e.to_string()))?
+        .join("opened")
+        .join(id.to_string());
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
     // The stored name is a label that has already lost any path parts; keep it that way.
     let path = dir.join(meta.file_name.replace(['/', '\\'], "_"));
-    std::fs::write(&path, data).map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
-    app.opener().open_path(path.to_string_lossy(), None::<&str>).map_err(|e| IpcError::new("Io", e.to_string()))
+    std::fs::write(&path, data)
+        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| IpcError::new("Io", e.to_string()))
 }
 
 /// Serves `reprise-attachment://localhost/<id>` from the open journal.
-pub fn serve(app: &AppHandle, request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+pub fn serve(
+    app: &AppHandle,
+    request: &tauri::http::Request<Vec<u8>>,
+) -> tauri::http::Response<Vec<u8>> {
     let respond = |status: u16, media: &str, body: Vec<u8>| {
         tauri::http::Response::builder()
             .status(status)
@@ -56,9 +90,15 @@ pub fn serve(app: &AppHandle, request: &tauri::http::Request<Vec<u8>>) -> tauri:
             .unwrap_or_default()
     };
     let id = request.uri().path().trim_start_matches('/');
-    let Ok(id) = Uuid::parse_str(id) else { return respond(400, "text/plain", b"bad attachment id".to_vec()) };
+    let Ok(id) = Uuid::parse_str(id) else {
+        return respond(400, "text/plain", b"bad attachment id".to_vec());
+    };
     let state = app.state::<AppState>();
-    match state.store().map_err(|e| e.message).and_then(|s| s.attachment_data(id).map_err(|e| e.to_string())) {
+    match state
+        .store()
+        .map_err(|e| e.message)
+        .and_then(|s| s.attachment_data(id).map_err(|e| e.to_string()))
+    {
         Ok((meta, data)) => respond(200, &meta.media_type, data),
         Err(message) => respond(404, "text/plain", message.into_bytes()),
     }

@@ -10,7 +10,10 @@ use uuid::Uuid;
 /// One page of the timeline (or the trash), newest first.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn list_entries(state: State<'_, AppState>, filter: EntryFilter) -> IpcResult<Page<EntrySummary>> {
+pub fn list_entries(
+    state: State<'_, AppState>,
+    filter: EntryFilter,
+) -> IpcResult<Page<EntrySummary>> {
     Ok(state.store()?.list_entries(&filter)?)
 }
 
@@ -83,7 +86,12 @@ pub fn list_tags(state: State<'_, AppState>) -> IpcResult<Vec<TagCount>> {
 /// Keeps the editor's unsaved content so a crash cannot lose it.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn save_draft(state: State<'_, AppState>, entry_id: Option<Uuid>, key: String, content: EntryInput) -> IpcResult<()> {
+pub fn save_draft(
+    state: State<'_, AppState>,
+    entry_id: Option<Uuid>,
+    key: String,
+    content: EntryInput,
+) -> IpcResult<()> {
     Ok(state.store()?.save_draft(entry_id, &key, &content)?)
 }
 
@@ -97,6 +105,10 @@ pub fn list_drafts(state: State<'_, AppState>) -> IpcResult<Vec<Draft>> {
 /// Forgets a draft.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn discard_draft(state: State<'_, AppState>, entry_id: Option<Uuid>, key: String) -> IpcResult<()> {
+pub fn discard_draft(
+    state: State<'_, AppState>,
+    entry_id: Option<Uuid>,
+    key: String,
+) -> IpcResult<()> {
     Ok(state.store()?.discard_draft(entry_id, &key)?)
 }

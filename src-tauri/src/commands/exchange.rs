@@ -43,10 +43,19 @@ pub struct ExchangeProgress {
 fn reporter(app: &AppHandle) -> impl FnMut(Progress) + '_ {
     let mut last = (String::new(), -1.0_f64);
     move |p: Progress| {
-        let fraction = if p.total == 0 { 1.0 } else { p.done as f64 / p.total as f64 };
+        let fraction = if p.total == 0 {
+            1.0
+        } else {
+            p.done as f64 / p.total as f64
+        };
         if p.phase != last.0 || fraction - last.1 >= 0.01 || p.done == p.total {
             last = (p.phase.clone(), fraction);
-            let _ = ExchangeProgress { phase: p.phase, done: p.done as f64, total: p.total as f64 }.emit(app);
+            let _ = ExchangeProgress {
+                phase: p.phase,
+                done: p.done as f64,
+                total: p.total as f64,
+            }
+            .emit(app);
         }
     }
 }
@@ -54,17 +63,25 @@ fn reporter(app: &AppHandle) -> impl FnMut(Progress) + '_ {
 /// Asks where to export and writes the whole journal there; `None` when cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn export_journal(app: AppHandle, state: State<'_, AppState>, format: ExportFormat) -> IpcResult<Option<ExportSummary>> {
+pub fn export_journal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: ExportFormat,
+) -> IpcResult<Option<ExportSummary>> {
     let purpose = match format {
         ExportFormat::Json => Purpose::ExportJson,
         ExportFormat::Markdown => Purpose::ExportMarkdown,
     };
-    let Some(path) = ask(&app, purpose) else { return Ok(None) };
+    let Some(path) = ask(&app, purpose) else {
+        return Ok(None);
+    };
     let store = state.store()?;
     let mut progress = reporter(&app);
     let summary = match format {
         ExportFormat::Json => reprise::exchange::json::export(&store, &path, &mut progress)?,
-        ExportFormat::Markdown => reprise::exchange::markdown::export(&store, &path, &mut progress)?,
+        ExportFormat::Markdown => {
+            reprise::exchange::markdown::export(&store, &path, &mut progress)?
+        }
     };
     Ok(Some(summary))
 }
@@ -72,12 +89,18 @@ pub fn export_journal(app: AppHandle, state: State<'_, AppState>, format: Export
 /// Asks for a file and imports it, all or nothing; `None` when cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn import_journal(app: AppHandle, state: State<'_, AppState>, format: ImportFormat) -> IpcResult<Option<ImportReport>> {
+pub fn import_journal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: ImportFormat,
+) -> IpcResult<Option<ImportReport>> {
     let purpose = match format {
         ImportFormat::RepriseJson => Purpose::ImportJson,
         ImportFormat::JrnlJson => Purpose::ImportJrnl,
     };
-    let Some(path) = ask(&app, purpose) else { return Ok(None) };
+    let Some(path) = ask(&app, purpose) else {
+        return Ok(None);
+    };
     let store = state.store()?;
     let mut progress = reporter(&app);
     let report = match format {

@@ -23,14 +23,22 @@ pub fn create_template(state: State<'_, AppState>, input: TemplateInput) -> IpcR
 /// Changes a template of the person's own.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn update_template(state: State<'_, AppState>, id: Uuid, input: TemplateInput) -> IpcResult<Template> {
+pub fn update_template(
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: TemplateInput,
+) -> IpcResult<Template> {
     Ok(state.store()?.update_template(id, &input)?)
 }
 
 /// Copies a template (typically a built-in) to edit it.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn copy_template(state: State<'_, AppState>, id_or_key: String, name: Option<String>) -> IpcResult<Template> {
+pub fn copy_template(
+    state: State<'_, AppState>,
+    id_or_key: String,
+    name: Option<String>,
+) -> IpcResult<Template> {
     Ok(state.store()?.copy_template(&id_or_key, name.as_deref())?)
 }
 

@@ -1,0 +1,196 @@
+"""The five paths a person relies on, driven through the real app."""
+
+import datetime
+import http.server
+import json
+import shutil
+import threading
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import Home
+
+
+def with_profile(home, name="Alex Rivers"):
+    home.cli("people", "me", name)
+
+
+def text(el):
+    # innerText, not .text: WebKitWebDriver leaves out text clipped by an ellipsis.
+    return el.get_attribute("innerText") or ""
+
+
+def row_titles(app):
+    return [text(r) for r in app.all("entry-row")]
+
+
+def type_into_editor(app, words, line=0):
+    """Clicks the editor's `line` (0-based) and types there."""
+    app.wait("editor-content")
+    lines = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="editor-content"] .cm-line')
+    (lines[line] if len(lines) > line else app.wait("editor-content")).click()
+    app.driver.switch_to.active_element.send_keys(words)
+
+
+def wait_saved(app, timeout=10):
+    app.until(lambda: app.wait("save-status").get_attribute("data-state") == "saved", timeout,
+              "the entry never showed Saved")
+
+
+def test_a_gibbs_reflection_with_two_tags_is_in_the_timeline_and_found_by_search(home, launch):
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("template-gibbs").click()
+    title = app.wait("title-input")
+    # Enter in the title moves into the body, under the first prompt's heading.
+    title.send_keys("Glockenspiel morning with the nursery", Keys.ENTER)
+    app.driver.switch_to.active_element.send_keys("The children passed the glockenspiel round and waited for their turn.")
+    tags = app.wait("tag-input")
+    tags.send_keys("early-years", Keys.ENTER)
+    tags.send_keys("turn-taking", Keys.ENTER)
+    wait_saved(app)
+    app.screenshot("editor")
+    body = home.cli("--json", "show", json.loads(home.cli("--json", "list").stdout)[0]["id"]).stdout
+    assert "## Description\n\nThe children passed the glockenspiel" in json.loads(body)["body"]
+
+    entry = json.loads(home.cli("--json", "list").stdout)
+    assert [e["title"] for e in entry] == ["Glockenspiel morning with the nursery"]
+    assert entry[0]["tags"] == ["early-years", "turn-taking"]
+    assert entry[0]["template_name"] == "Gibbs' reflective cycle"
+
+    app.wait("nav-journal").click()
+    app.until(lambda: any("Glockenspiel morning" in t for t in row_titles(app)))
+    month = datetime.date.today().strftime("%B %Y").lower()
+    headers = [text(h).lower() for h in app.all("month-header")]
+    assert headers and month in headers[0], headers
+    # The row sits under its month: it comes after that header in document order.
+    row = app.wait("entry-row")
+    assert app.driver.execute_script(
+        "const h = document.querySelector('[data-testid=month-header]');"
+        "return !!(h.compareDocumentPosition(arguments[0]) & Node.DOCUMENT_POSITION_FOLLOWING);", row)
+    app.screenshot("journal")
+
+    app.wait("nav-search").click()
+    app.wait("search-input").send_keys("glockenspiel")
+    result = app.wait("search-result")
+    app.until(lambda: "<mark>glockenspiel</mark>" in result.get_attribute("innerHTML").lower(), 5,
+              "the body word is not highlighted")
+    assert "Glockenspiel morning" in text(result)
+    app.screenshot("search")
+
+
+def test_typing_that_showed_saved_survives_the_app_being_killed(home, launch):
+    with_profile(home)
+    app = launch("kill-before")
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    type_into_editor(app, "Words typed just before a crash must not be lost.")
+    wait_saved(app)
+    app.kill_app()
+
+    again = launch("kill-after")
+    app_rows = lambda: [r for r in again.all("entry-row") if "Words typed just before" in text(r)]
+    again.until(lambda: len(app_rows()) == 1, 15, "the saved note is not in the timeline after restart")
+    app_rows()[0].click()
+    again.until(lambda: "Words typed just before a crash must not be lost." in text(again.wait("editor-content")))
+
+
+class Canary(http.server.BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):
+        Canary.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_hostile_markdown_renders_as_inert_text_and_fetches_nothing(home, launch):
+    with_profile(home)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Canary.hits.clear()
+    base = f"http://127.0.0.1:{port}"
+    body = "\n\n".join([
+        "Hostile body marker.",
+        f"<script>window.__pwned = 1; fetch('{base}/script-ran')</script>",
+        f"<img src=x onerror=\"window.__pwned = 2; fetch('{base}/onerror-ran')\">",
+        f"[click me](javascript:fetch('{base}/link-ran'))",
+        f"![tracking pixel]({base}/pixel.png)",
+        f"<iframe src=\"{base}/frame\"></iframe>",
+        f"<svg onload=\"fetch('{base}/svg-ran')\"></svg>",
+    ])
+    home.cli("new", "--title", "<img src=x onerror=\"window.__pwned = 3\">Hostile", "--body", body)
+    app = launch()
+    row = app.wait("entry-row")
+    assert "<img src=x" in text(row), "the hostile title shows as text"
+    row.click()
+    app.wait("mode-preview").click()
+    frame = app.wait("preview-frame")
+    assert frame.get_attribute("sandbox") == "", "the preview frame must not allow scripts"
+    time.sleep(1.5)  # give any payload every chance to run or fetch
+    app.screenshot("hostile-preview")
+    assert app.driver.execute_script("return typeof window.__pwned") == "undefined"
+    app.driver.switch_to.frame(frame)
+    assert "hostile body marker" in app.driver.page_source.lower()
+    # Escaped text may mention <script>; what matters is that no such element exists.
+    found = app.driver.find_elements(By.CSS_SELECTOR, "script, iframe, svg, math, img, object, embed, form, base, meta[http-equiv]")
+    assert found == [], [e.tag_name for e in found]
+    handlers = app.driver.find_elements(By.XPATH, "//*[@*[starts-with(name(), 'on')]]")
+    assert handlers == [], [e.tag_name for e in handlers]
+    links = [a.get_attribute("href") or "" for a in app.driver.find_elements(By.TAG_NAME, "a")]
+    assert all(not h.lower().startswith("javascript") for h in links), links
+    app.driver.switch_to.default_content()
+    server.shutdown()
+    assert Canary.hits == [], f"the page fetched {Canary.hits}"
+
+
+def test_export_to_markdown_and_json_then_import_into_a_new_journal(home, launch, tmp_path):
+    with_profile(home)
+    titles = [f"Session {n}: call and response" for n in range(1, 6)]
+    for n, t in enumerate(titles):
+        home.cli("new", "--title", t, "--body", f"Body of entry {n}", "--tag", "export-test", "--date", f"2026-03-0{n + 1}")
+    app = launch("export")
+    app.wait("nav-settings").click()
+    app.wait("export-json").click()
+    app.until(lambda: "5" in text(app.wait("export-summary")), 15, "no export summary")
+    exported = json.loads((home.dialogs / "export.json").read_text())
+    assert sorted(e["title"] for e in exported["entries"]) == sorted(titles)
+    app.wait("export-markdown").click()
+    app.until(lambda: len(list((home.dialogs / "markdown").glob("*.md"))) == 5, 15, "markdown files missing")
+    md = sorted((home.dialogs / "markdown").glob("*.md"))[0].read_text()
+    assert md.startswith("---\n") and "tags:" in md
+    app.screenshot("settings")
+    app.quit()
+
+    other = Home(tmp_path / "second")
+    with_profile(other, "Sam Okafor")
+    shutil.copy(home.dialogs / "export.json", other.dialogs / "import.json")
+    second = launch("import", on=other)
+    second.wait("nav-settings").click()
+    second.wait("import-reprise").click()
+    second.until(lambda: "5" in text(second.wait("import-summary")), 15, "no import summary")
+    second.wait("nav-journal").click()
+    second.until(lambda: len(second.all("entry-row")) == 5, 10, "imported entries are not in the timeline")
+    shown = " ".join(row_titles(second))
+    assert all(t in shown for t in titles), shown
+    ids = lambda h: sorted(e["id"] for e in json.loads(h.cli("--json", "list").stdout))
+    assert ids(other) == ids(home)
+
+
+def test_first_run_shows_the_welcome_and_the_sample_journal_fills_the_timeline(home, launch):
+    app = launch()
+    name = app.wait("welcome-name")
+    app.screenshot("welcome")
+    name.send_keys("Robin Hale")
+    app.wait("welcome-sample").click()
+    app.until(lambda: len(app.all("entry-row")) >= 10, 20, "the sample journal did not fill the timeline")
+    assert app.all("month-header")
+    time.sleep(1)  # let the list paint before the picture
+    app.screenshot("sample-journal")
