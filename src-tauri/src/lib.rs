@@ -16,6 +16,9 @@ pub mod dialogs;
 pub mod error;
 pub mod state;
 
+#[cfg(test)]
+mod security_tests;
+
 use tauri::Manager;
 
 /// Every command and event the UI can use, for the invoke handler and the bindings.
