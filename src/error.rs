@@ -50,7 +50,7 @@ pub enum Error {
     TooLarge { name: String, size: u64, limit: u64 },
 
     /// SQLite reported an error.
-    #[error("storage: {0}")]
+    #[error("the journal could not be read or written ({0})")]
     Storage(#[from] rusqlite::Error),
 
     /// A file could not be read or written.

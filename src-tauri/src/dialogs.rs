@@ -1,8 +1,8 @@
 //! Native open/save dialogs, opened from Rust so that the webview never names a path (T3).
 //!
-//! End-to-end tests cannot click a GTK file dialog, so when `REPRISE_TEST_DIALOG_DIR` is set
-//! the dialogs answer with fixed names inside that folder instead. The variable is read from
-//! the process environment only; nothing the webview sends can set it.
+//! End-to-end tests cannot click a GTK file dialog, so in debug builds (the ones the tests
+//! drive) `REPRISE_TEST_DIALOG_DIR` makes the dialogs answer with fixed names inside that
+//! folder instead. Release builds do not contain this; nothing the webview sends can set it.
 
 use std::path::PathBuf;
 use tauri::AppHandle;
@@ -23,6 +23,12 @@ pub enum Purpose {
     Attach,
 }
 
+#[cfg(not(debug_assertions))]
+fn test_answer(_: Purpose) -> Option<PathBuf> {
+    None
+}
+
+#[cfg(debug_assertions)]
 fn test_answer(purpose: Purpose) -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("REPRISE_TEST_DIALOG_DIR")?);
     let name = match purpose {

@@ -93,6 +93,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            // Copies of attachments opened last time are not kept: the journal is the one place.
+            if let Ok(opened) = commands::attachments::opened_dir(app.handle()) {
+                let _ = std::fs::remove_dir_all(opened);
+            }
             let config = app.path().app_config_dir()?;
             app.manage(state::AppState::new(journal, &config));
             Ok(())

@@ -149,6 +149,8 @@ impl CpdInput {
                 ));
             }
         }
+        super::check_date("started_on", Some(self.started_on))?;
+        super::check_date("ended_on", self.ended_on)?;
         if self.participatory_hours > self.hours {
             return Err(Error::invalid("participatory_hours", "is more than hours"));
         }

@@ -194,6 +194,7 @@ impl EntryInput {
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<EntryInput> {
         let body = long_text("body", &self.body)?;
+        super::check_date("occurred_on", self.occurred_on)?;
         let title = if self.title.trim().is_empty() {
             title_from_body(&body).unwrap_or_else(|| default_title(self.kind))
         } else {

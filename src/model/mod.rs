@@ -126,10 +126,40 @@ pub(crate) fn long_text(field: &str, value: &str) -> Result<String> {
             format!("longer than {MAX_BODY_BYTES} bytes"),
         ));
     }
-    if value.contains('\0') {
-        return Err(Error::invalid(field, "contains a NUL character"));
+    // Tabs and line breaks are text; other control characters are never typed, can drive a
+    // terminal (escape sequences) and would collide with the search index's match markers.
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(Error::invalid(
+            field,
+            format!("contains the control character U+{:04X}", c as u32),
+        ));
     }
     Ok(value.to_owned())
+}
+
+/// The earliest and latest years a date may have: four-digit years, as every export writes them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// Checks that a date has a four-digit year.
+pub(crate) fn check_date(field: &str, date: Option<chrono::NaiveDate>) -> Result<()> {
+    use chrono::Datelike;
+    match date {
+        Some(d) if !YEARS.contains(&d.year()) => Err(Error::invalid(
+            field,
+            format!("{d} is outside the years 1 to 9999"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A new `updated_at` for a record last changed at `previous`: now, but always later than
+/// `previous`, so that a local edit is never older than the copy it replaces (and an import of
+/// that older copy can never overwrite it), even when the clock has gone back.
+pub fn next_update(previous: DateTime<Utc>) -> DateTime<Utc> {
+    now().max(previous + chrono::Duration::milliseconds(1))
 }
 
 /// Normalises a tag: trims, strips leading `#`/`@`, collapses inner whitespace to `-`.

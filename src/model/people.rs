@@ -206,6 +206,8 @@ impl RelationshipInput {
             }
             _ => {}
         }
+        super::check_date("started_on", self.started_on)?;
+        super::check_date("ended_on", self.ended_on)?;
         if let (Some(s), Some(e)) = (self.started_on, self.ended_on) {
             if e < s {
                 return Err(Error::invalid("ended_on", "is before started_on"));
@@ -276,6 +278,7 @@ impl MentoringSessionInput {
     /// # Errors
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<MentoringSessionInput> {
+        super::check_date("held_on", Some(self.held_on))?;
         if matches!(self.duration_minutes, Some(m) if m > 24 * 60) {
             return Err(Error::invalid("duration_minutes", "is longer than a day"));
         }
@@ -384,6 +387,7 @@ impl ActionInput {
     /// # Errors
     /// [`Error::Invalid`] naming the first field that is wrong.
     pub fn validated(&self) -> Result<ActionInput> {
+        super::check_date("due_on", self.due_on)?;
         if self.source_entry_id.is_some() && self.source != ActionSource::Reflection {
             return Err(Error::invalid(
                 "source_entry_id",

@@ -203,15 +203,20 @@ fn owner_of(tx: &Transaction<'_>, id: Uuid) -> Result<AttachmentOwner> {
 }
 
 fn touch_owner(tx: &Transaction<'_>, owner: AttachmentOwner) -> Result<()> {
-    let ts = format_ts(&now());
-    match owner {
-        AttachmentOwner::Entry(id) => tx
-            .prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?
-            .execute(params![id.to_string(), ts])?,
-        AttachmentOwner::Cpd(id) => tx
-            .prepare_cached("UPDATE cpd_activities SET updated_at = ?2 WHERE id = ?1")?
-            .execute(params![id.to_string(), ts])?,
+    let (table, id) = match owner {
+        AttachmentOwner::Entry(id) => ("entries", id),
+        AttachmentOwner::Cpd(id) => ("cpd_activities", id),
     };
+    let previous: Option<String> = tx
+        .prepare_cached(&format!("SELECT updated_at FROM {table} WHERE id = ?1"))?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let ts = match previous.as_deref().and_then(crate::model::parse_ts) {
+        Some(p) => crate::model::next_update(p),
+        None => now(),
+    };
+    tx.prepare_cached(&format!("UPDATE {table} SET updated_at = ?2 WHERE id = ?1"))?
+        .execute(params![id.to_string(), format_ts(&ts)])?;
     Ok(())
 }
 

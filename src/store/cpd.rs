@@ -35,7 +35,15 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let old = load_cpd(tx, id)?;
-            upsert_cpd(tx, &cpd_from_input(id, &input, old.created_at, now()))?;
+            upsert_cpd(
+                tx,
+                &cpd_from_input(
+                    id,
+                    &input,
+                    old.created_at,
+                    crate::model::next_update(old.updated_at),
+                ),
+            )?;
             load_cpd(tx, id)
         })
     }

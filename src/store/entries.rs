@@ -4,8 +4,8 @@ use super::tags::{drop_unused_tags, ensure_tags, tag_text};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    format_ts, new_id, now, parse_ts, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary,
-    Page, SessionFacts,
+    format_ts, new_id, next_update, now, parse_ts, Entry, EntryFilter, EntryInput, EntryKind,
+    EntrySummary, Page, SessionFacts,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rusqlite::types::Value;
@@ -82,7 +82,12 @@ impl Store {
             let existing = load_entry(tx, &id.to_string())?;
             let entry = Entry {
                 deleted_at: existing.deleted_at,
-                ..entry_from_input(id, &input, existing.created_at, now())
+                ..entry_from_input(
+                    id,
+                    &input,
+                    existing.created_at,
+                    next_update(existing.updated_at),
+                )
             };
             update_entry_row(tx, &entry)?;
             load_entry(tx, &id.to_string())
@@ -134,34 +139,68 @@ impl Store {
     /// Moves an entry to the trash, from where it can be restored.
     ///
     /// # Errors
-    /// [`Error::NotFound`] if there is no such entry.
+    /// [`Error::NotFound`] if there is no such entry; [`Error::Invalid`] if it is already in
+    /// the trash.
     pub fn trash_entry(&self, id: Uuid) -> Result<()> {
-        let ts = format_ts(&now());
-        self.write(|tx| {
-            let n = tx
-                .prepare_cached("UPDATE entries SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL")?
-                .execute(params![id.to_string(), ts])?;
-            if n == 0 {
-                load_entry(tx, &id.to_string())?;
-            }
-            Ok(())
-        })
+        self.set_trashed(id, true)
     }
 
     /// Brings an entry back from the trash.
     ///
     /// # Errors
-    /// [`Error::NotFound`] if there is no such entry.
+    /// [`Error::NotFound`] if there is no such entry; [`Error::Invalid`] if it is not in the
+    /// trash.
     pub fn restore_entry(&self, id: Uuid) -> Result<()> {
-        let ts = format_ts(&now());
+        self.set_trashed(id, false)
+    }
+
+    fn set_trashed(&self, id: Uuid, trashed: bool) -> Result<()> {
         self.write(|tx| {
-            let n = tx
-                .prepare_cached("UPDATE entries SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NOT NULL")?
-                .execute(params![id.to_string(), ts])?;
-            if n == 0 {
-                load_entry(tx, &id.to_string())?;
+            let entry = load_entry(tx, &id.to_string())?;
+            match (trashed, entry.deleted_at.is_some()) {
+                (true, true) => return Err(Error::invalid("entry", "is already in the trash")),
+                (false, false) => return Err(Error::invalid("entry", "is not in the trash")),
+                _ => {}
             }
+            let ts = next_update(entry.updated_at);
+            tx.prepare_cached("UPDATE entries SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![
+                    id.to_string(),
+                    trashed.then(|| format_ts(&ts)),
+                    format_ts(&ts)
+                ])?;
             Ok(())
+        })
+    }
+
+    /// Saves what the editor holds into an entry and forgets the drafts that this save makes
+    /// redundant, in one transaction: a draft kept after the editor read its content (newer
+    /// typing) survives.
+    ///
+    /// # Errors
+    /// As [`Store::update_entry`].
+    pub fn save_from_editor(
+        &self,
+        id: Uuid,
+        input: &EntryInput,
+        read_at: chrono::DateTime<Utc>,
+    ) -> Result<Entry> {
+        let input = input.validated()?;
+        self.write(|tx| {
+            let existing = load_entry(tx, &id.to_string())?;
+            let entry = Entry {
+                deleted_at: existing.deleted_at,
+                ..entry_from_input(
+                    id,
+                    &input,
+                    existing.created_at,
+                    next_update(existing.updated_at),
+                )
+            };
+            update_entry_row(tx, &entry)?;
+            tx.prepare_cached("DELETE FROM drafts WHERE key = ?1 AND saved_at <= ?2")?
+                .execute(params![id.to_string(), format_ts(&read_at)])?;
+            load_entry(tx, &id.to_string())
         })
     }
 

@@ -104,6 +104,12 @@ impl Store {
     /// [`Error::Damaged`] or [`Error::SchemaTooNew`] without writing to the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        if path.is_dir() {
+            return Err(Error::invalid(
+                "journal",
+                format!("{} is a folder, not a journal file", path.display()),
+            ));
+        }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
@@ -454,17 +460,30 @@ fn integrity(conn: &Connection) -> Result<Vec<String>> {
 }
 
 fn prune_backups(dir: &Path, stem: &str, reason: &str) {
-    let suffix = format!("-{reason}.reprise");
+    // Only names this journal made: "{stem}-{20-character UTC stamp}-{reason}.reprise", so a
+    // journal called "j" never prunes the backups of one called "j-old".
+    let ours = |name: &str| -> bool {
+        let Some(rest) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('-')) else {
+            return false;
+        };
+        let Some(stamp) = rest.get(..20) else {
+            return false;
+        };
+        let stamp_ok = stamp.len() == 20
+            && stamp.as_bytes()[8] == b'T'
+            && stamp.ends_with('Z')
+            && stamp
+                .chars()
+                .enumerate()
+                .all(|(i, c)| matches!(i, 8 | 15 | 19) || c.is_ascii_digit());
+        stamp_ok && rest[20..] == format!("-{reason}.reprise")
+    };
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
     };
     let mut names: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(&suffix))
-        })
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ours))
         .collect();
     // Names carry a sortable UTC stamp, so name order is age order.
     names.sort();

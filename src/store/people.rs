@@ -6,8 +6,8 @@ use super::entries::{
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    format_ts, new_id, now, Action, ActionInput, Member, MentoringSession, MentoringSessionInput,
-    Person, PersonInput, Relationship, RelationshipInput,
+    format_ts, new_id, next_update, now, Action, ActionInput, Member, MentoringSession,
+    MentoringSessionInput, Person, PersonInput, Relationship, RelationshipInput,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
@@ -50,7 +50,7 @@ impl Store {
                 contact: input.contact.clone(),
                 role_words: input.role_words.clone(),
                 notes: input.notes.clone(),
-                updated_at: now(),
+                updated_at: next_update(old.updated_at),
                 ..old
             };
             upsert_person(tx, &p)?;
@@ -89,7 +89,7 @@ impl Store {
                 is_owner: true,
                 notes: input.notes.clone(),
                 created_at: existing.as_ref().map_or(ts, |e| e.created_at),
-                updated_at: ts,
+                updated_at: existing.as_ref().map_or(ts, |e| next_update(e.updated_at)),
             };
             upsert_person(tx, &p)?;
             Ok(p)
@@ -146,7 +146,7 @@ impl Store {
                 ended_on: input.ended_on,
                 status: input.status,
                 members: input.members.clone(),
-                updated_at: now(),
+                updated_at: next_update(old.updated_at),
                 ..old
             };
             upsert_relationship(tx, &r)?;
@@ -236,7 +236,7 @@ impl Store {
                 source: input.source,
                 source_entry_id: input.source_entry_id,
                 source_session_id: input.source_session_id,
-                updated_at: now(),
+                updated_at: next_update(old.updated_at),
                 ..old
             };
             upsert_action(tx, &a)?;

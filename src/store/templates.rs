@@ -171,7 +171,7 @@ impl Store {
             description: input.description,
             kind: input.kind,
             prompts: input.prompts,
-            updated_at: now(),
+            updated_at: crate::model::next_update(existing.updated_at),
             ..existing
         };
         self.write(|tx| upsert_template(tx, &t))?;

@@ -634,3 +634,170 @@ fn a_foreign_sqlite_file_or_a_non_database_is_refused_untouched() {
     assert!(matches!(err, Error::NotAJournal { .. }), "{err:?}");
     assert_eq!(std::fs::read(&text).unwrap(), "x".repeat(5000).as_bytes());
 }
+
+#[test]
+fn trashing_twice_or_restoring_a_live_entry_says_so_instead_of_pretending() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Once", "x", "2026-01-01", &[]))
+        .unwrap();
+    assert!(matches!(
+        j.store.restore_entry(e.id),
+        Err(Error::Invalid { .. })
+    ));
+    j.store.trash_entry(e.id).unwrap();
+    assert!(matches!(
+        j.store.trash_entry(e.id),
+        Err(Error::Invalid { .. })
+    ));
+}
+
+#[test]
+fn emptying_the_trash_erases_only_entries_trashed_long_enough_ago() {
+    let j = Journal::new();
+    let old = j
+        .store
+        .create_entry(&entry("Old", "x", "2026-01-01", &["gone"]))
+        .unwrap();
+    let keep = j
+        .store
+        .create_entry(&entry("Keep", "x", "2026-01-01", &[]))
+        .unwrap();
+    j.store.trash_entry(old.id).unwrap();
+    assert_eq!(
+        j.store.empty_trash(30).unwrap(),
+        0,
+        "trashed just now: kept for 30 days"
+    );
+    assert_eq!(j.store.empty_trash(0).unwrap(), 1);
+    assert!(matches!(
+        j.store.get_entry(old.id),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(j.store.get_entry(keep.id).is_ok());
+    assert!(
+        j.store.list_tags().unwrap().is_empty(),
+        "its tag went with it"
+    );
+}
+
+#[test]
+fn a_local_edit_is_always_newer_than_the_copy_it_replaces_even_if_the_clock_went_back() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Clock", "x", "2026-01-01", &[]))
+        .unwrap();
+    // Pretend the entry came from a machine whose clock ran an hour ahead.
+    let ahead = e.updated_at + chrono::Duration::hours(1);
+    {
+        let c = rusqlite::Connection::open(j.path()).unwrap();
+        c.execute(
+            "UPDATE entries SET updated_at = ?1",
+            [reprise::model::format_ts(&ahead)],
+        )
+        .unwrap();
+    }
+    let u = j
+        .store
+        .update_entry(e.id, &entry("Clock", "edited", "2026-01-01", &[]))
+        .unwrap();
+    assert!(u.updated_at > ahead);
+}
+
+#[test]
+fn control_characters_and_five_digit_years_are_refused() {
+    let j = Journal::new();
+    for body in ["\u{1b}]52;c;aGk=\u{7}", "a\u{2}b", "nul\0"] {
+        assert!(
+            matches!(j.store.create_entry(&EntryInput { body: body.into(), ..EntryInput::default() }), Err(Error::Invalid { field, .. }) if field == "body")
+        );
+    }
+    assert!(j
+        .store
+        .create_entry(&EntryInput {
+            body: "tabs\tand\r\nlines".into(),
+            ..EntryInput::default()
+        })
+        .is_ok());
+    let far = chrono::NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
+    assert!(
+        matches!(j.store.create_entry(&EntryInput { occurred_on: Some(far), ..EntryInput::default() }), Err(Error::Invalid { field, .. }) if field == "occurred_on")
+    );
+}
+
+#[test]
+fn drafts_are_kept_listed_and_forgotten_once_saved_into_their_entry() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Draft me", "saved text", "2026-01-01", &[]))
+        .unwrap();
+    let typing = entry("Draft me", "saved text and more typing", "2026-01-01", &[]);
+    j.store.save_draft(Some(e.id), "", &typing).unwrap();
+    j.store
+        .save_draft(
+            None,
+            "new-1",
+            &entry("Brand new", "not created yet", "2026-01-02", &[]),
+        )
+        .unwrap();
+    let drafts = j.store.list_drafts().unwrap();
+    assert_eq!(drafts.len(), 2);
+    let mine = drafts.iter().find(|d| d.entry_id == Some(e.id)).unwrap();
+    assert!(mine.newer_than_entry);
+    assert_eq!(mine.content.body, "saved text and more typing");
+    assert!(drafts
+        .iter()
+        .any(|d| d.entry_id.is_none() && d.key == "new-1" && d.newer_than_entry));
+    // Saving what the editor read after the draft was kept makes the draft redundant.
+    j.store
+        .save_from_editor(e.id, &typing, reprise::model::now())
+        .unwrap();
+    assert!(j.store.draft_for(e.id).unwrap().is_none());
+    j.store.discard_draft(None, "new-1").unwrap();
+    assert!(j.store.list_drafts().unwrap().is_empty());
+}
+
+#[test]
+fn a_draft_kept_after_the_editor_read_its_content_survives_the_save() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Race", "a", "2026-01-01", &[]))
+        .unwrap();
+    let read_at = reprise::model::now() - chrono::Duration::seconds(5);
+    j.store
+        .save_draft(Some(e.id), "", &entry("Race", "a b c", "2026-01-01", &[]))
+        .unwrap();
+    j.store
+        .save_from_editor(e.id, &entry("Race", "a b", "2026-01-01", &[]), read_at)
+        .unwrap();
+    assert_eq!(
+        j.store.draft_for(e.id).unwrap().unwrap().content.body,
+        "a b c"
+    );
+}
+
+#[test]
+fn backups_are_pruned_to_the_newest_seven_and_never_another_journals() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("j.reprise")).unwrap();
+    let other = dir
+        .path()
+        .join("backups")
+        .join("j-old-20200101T000000.000Z-manual.reprise");
+    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"another journal's backup").unwrap();
+    for _ in 0..9 {
+        store.backup("manual").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(other.exists(), "j-old's backup was pruned: {names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
+}

@@ -53,21 +53,69 @@ pub fn remove_attachment(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> 
     Ok(state.store()?.remove_attachment(id)?)
 }
 
+/// The extension a file of this media type is opened with, for the types Reprise will hand
+/// to another app: recordings, pictures, video, PDFs and text. Anything else (a program, a
+/// script, a shortcut that arrived in an import) is never opened from here.
+fn openable_extension(media_type: &str) -> Option<&'static str> {
+    Some(match media_type {
+        "audio/mpeg" => "mp3",
+        "audio/mp4" => "m4a",
+        "audio/wav" | "audio/x-wav" => "wav",
+        "audio/ogg" => "ogg",
+        "audio/flac" => "flac",
+        "audio/webm" => "weba",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "video/mp4" => "mp4",
+        "application/pdf" => "pdf",
+        "text/plain" => "txt",
+        _ => return None,
+    })
+}
+
+/// The folder opened attachments are copied to; emptied when the app starts.
+pub fn opened_dir(app: &AppHandle) -> IpcResult<std::path::PathBuf> {
+    Ok(app
+        .path()
+        .app_cache_dir()
+        .map_err(|e| IpcError::new("Io", e.to_string()))?
+        .join("opened"))
+}
+
 /// Opens an attachment with the operating system's app for its type. The UI asks first.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn open_attachment(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
     let (meta, data) = state.store()?.attachment_data(id)?;
-    let dir = app
-        .path()
-        .app_cache_dir()
-        .map_err(|e| IpcError::new("Io", e.to_string()))?
-        .join("opened")
-        .join(id.to_string());
+    let Some(ext) = openable_extension(&meta.media_type) else {
+        return Err(IpcError::new(
+            "Invalid",
+            format!(
+                "Reprise opens only recordings, pictures, video, PDFs and text; {} is {}",
+                meta.file_name, meta.media_type
+            ),
+        ));
+    };
+    let dir = opened_dir(&app)?.join(id.to_string());
     std::fs::create_dir_all(&dir)
         .map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
-    // The stored name is a label that has already lost any path parts; keep it that way.
-    let path = dir.join(meta.file_name.replace(['/', '\\'], "_"));
+    // The extension comes from the media type, never from the stored name.
+    let stem: String = meta
+        .file_name
+        .rsplit_once('.')
+        .map_or(meta.file_name.as_str(), |(s, _)| s)
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .take(60)
+        .collect();
+    let stem = if stem.trim().is_empty() {
+        "attachment"
+    } else {
+        stem.trim()
+    };
+    let path = dir.join(format!("{stem}.{ext}"));
     std::fs::write(&path, data)
         .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
     app.opener()

@@ -42,10 +42,8 @@ pub fn create_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<
 #[tauri::command(async)]
 #[specta::specta]
 pub fn update_entry(state: State<'_, AppState>, id: Uuid, input: EntryInput) -> IpcResult<Entry> {
-    let store = state.store()?;
-    let entry = store.update_entry(id, &input)?;
-    store.discard_draft(Some(id), "")?;
-    Ok(entry)
+    let read_at = reprise::model::now();
+    Ok(state.store()?.save_from_editor(id, &input, read_at)?)
 }
 
 /// Moves an entry to the trash.
