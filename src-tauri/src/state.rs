@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// How long an entry stays in the trash before it is erased.
+pub const TRASH_DAYS: u32 = 30;
+
 /// The colour theme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -100,6 +103,11 @@ impl AppState {
             return Ok(s.clone());
         }
         let store = Arc::new(Store::open(self.active_path(inner.settings.sample))?);
+        // The trash keeps entries for 30 days (RELIABILITY D2); older ones go when the journal
+        // opens. A failure here must not keep the journal from opening.
+        if let Err(e) = store.empty_trash(TRASH_DAYS) {
+            eprintln!("reprise: emptying the trash failed: {e}");
+        }
         inner.store = Some(store.clone());
         Ok(store)
     }

@@ -260,6 +260,9 @@ function toEntry(input: EntryInput, base?: Entry): Entry {
 function renderMd(md: string): string {
   const inline = (s: string) =>
     escapeHtml(s)
+      // Like the core: attachment images stay images; web and email links stay links.
+      .replace(/!\[([^\]]*)\]\((attachment:[0-9a-f-]{36})\)/g, '<img src="$2" alt="$1">')
+      .replace(/\[([^\]]+)\]\(((?:https?:\/\/|mailto:)[^)\s"]+)\)/g, '<a href="$2" rel="noopener noreferrer nofollow">$1</a>')
       .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
       .replace(/\*(.+?)\*/g, "<em>$1</em>")
       .replace(/`(.+?)`/g, "<code>$1</code>");

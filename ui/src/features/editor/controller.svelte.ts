@@ -39,6 +39,8 @@ function session(opts: { entry?: Entry; input?: EntryInput; template?: Template 
   return new EditorSession({ ...opts, onCommitted: committed });
 }
 
+const LEAVE_FAILED = "The entry that is open could not be saved, so it stays open and this was not opened.";
+
 /** Commits the open entry before something else replaces it; false when that failed. */
 export async function leaveCurrent(): Promise<boolean> {
   const s = editor.session;
@@ -55,6 +57,8 @@ export async function leaveCurrent(): Promise<boolean> {
 export async function openEntry(id: string): Promise<void> {
   if (editor.session?.entryId === id) return;
   if (!(await leaveCurrent())) return;
+  // The session left behind is disposed (its typing would no longer be saved): not shown.
+  editor.session = null;
   editor.loadingId = id;
   editor.error = null;
   try {
@@ -88,15 +92,19 @@ export async function startNew(kind: EntryKind, template: Template | null = null
 
 /** Opens a draft that belongs to no entry yet (crash recovery), as an unsaved new entry. */
 export async function openDraftAsNew(content: EntryInput, draftKey: string): Promise<void> {
-  if (!(await leaveCurrent())) return;
+  if (!(await leaveCurrent())) throw new Error(LEAVE_FAILED);
   const s = session({ input: content, template: templateById(content.template_id), draftKey });
   editor.session = s;
   s.restored(content);
 }
 
-/** Opens an entry with a draft's content in place of the committed text, ready to save. */
+/**
+ * Opens an entry with a draft's content in place of the committed text, ready to save.
+ * Rejects (with the core's error) when the entry cannot be read; the draft is then kept.
+ */
 export async function openEntryWithDraft(id: string, content: EntryInput): Promise<void> {
-  if (!(await leaveCurrent())) return;
+  if (!(await leaveCurrent())) throw new Error(LEAVE_FAILED);
+  editor.session = null;
   const entry = await ipc.getEntry(id);
   const s = session({ entry, template: templateById(content.template_id) });
   editor.session = s;
@@ -107,7 +115,10 @@ export async function closeEditor(): Promise<void> {
   if (await leaveCurrent()) editor.session = null;
 }
 
-/** Moves the open entry to the trash, with an Undo in the toast. */
+/**
+ * Moves the open entry to the trash, with an Undo in the toast. Never rejects: a failure is
+ * shown in a toast and the entry stays open; a failed Undo says so and leaves it in the trash.
+ */
 export async function trashOpenEntry(): Promise<void> {
   const s = editor.session;
   if (!s) return;
@@ -122,16 +133,27 @@ export async function trashOpenEntry(): Promise<void> {
   }
   const id = s.entryId;
   if (!id) return;
-  await ipc.trashEntry(id);
+  const title = s.input.title || s.entry?.title || "Untitled";
+  try {
+    await ipc.trashEntry(id);
+  } catch (e) {
+    showToast(`“${title}” could not be moved to the trash: ${describeError(e)}`, { kind: "error" });
+    return;
+  }
   s.dispose();
-  editor.session = null;
+  if (editor.session === s) editor.session = null;
   bumpData();
   void loadTags();
-  showToast("Moved to the trash.", {
+  showToast(`“${title}” was moved to the trash.`, {
     action: {
       label: "Undo",
       run: async () => {
-        await ipc.restoreEntry(id);
+        try {
+          await ipc.restoreEntry(id);
+        } catch (e) {
+          showToast(`“${title}” could not be brought back, so it is still in the trash: ${describeError(e)}`, { kind: "error" });
+          return;
+        }
         bumpData();
         void loadTags();
         await openEntry(id);

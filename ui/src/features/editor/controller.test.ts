@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Entry, EntryInput } from "../../ipc";
+
+const failing = vi.hoisted(() => ({ trash: false, restore: false }));
+
+vi.mock("../../ipc", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../ipc")>();
+  const { blankInput } = await import("../../lib/entries");
+  const entry = (id: string, input: EntryInput): Entry => ({
+    ...input,
+    id,
+    title: input.title || "Untitled reflection",
+    occurred_on: input.occurred_on ?? "2026-11-22",
+    attachments: [],
+    created_at: "2026-11-22T10:00:00Z",
+    updated_at: "2026-11-22T10:00:00Z",
+    deleted_at: null,
+  });
+  const storage = () => Promise.reject(new real.IpcError("Storage", "storage: disk I/O error"));
+  return {
+    ...real,
+    createEntry: vi.fn((input: EntryInput) => Promise.resolve(entry("e1", input))),
+    updateEntry: vi.fn((id: string, input: EntryInput) => Promise.resolve(entry(id, input))),
+    getEntry: vi.fn((id: string) => Promise.resolve(entry(id, { ...blankInput("quick_note", "2026-11-22"), title: "Rounds" }))),
+    saveDraft: vi.fn(() => Promise.resolve(null)),
+    discardDraft: vi.fn(() => Promise.resolve(null)),
+    listTags: vi.fn(() => Promise.resolve([])),
+    trashEntry: vi.fn(() => (failing.trash ? storage() : Promise.resolve(null))),
+    restoreEntry: vi.fn(() => (failing.restore ? storage() : Promise.resolve(null))),
+  };
+});
+
+import { toasts } from "../../lib/toasts.svelte";
+import { editor, startNew, trashOpenEntry } from "./controller.svelte";
+
+async function openSaved(title: string) {
+  await startNew("quick_note");
+  editor.session?.change({ title, body: "Rounds in three parts" });
+  expect(await editor.session?.flush()).toBe(true);
+}
+
+describe("moving the open entry to the trash", () => {
+  beforeEach(() => {
+    failing.trash = false;
+    failing.restore = false;
+    toasts.length = 0;
+    editor.session = null;
+  });
+
+  it("keeps the entry open and says why when the core refuses", async () => {
+    await openSaved("Rounds");
+    failing.trash = true;
+    await expect(trashOpenEntry()).resolves.toBeUndefined();
+    expect(editor.session?.entryId).toBe("e1");
+    expect(toasts.map((t) => [t.kind, t.message])).toEqual([
+      ["error", "“Rounds” could not be moved to the trash: Storage: disk I/O error"],
+    ]);
+  });
+
+  it("offers Undo, and a failed Undo says the entry is still in the trash", async () => {
+    await openSaved("Rounds");
+    await trashOpenEntry();
+    expect(editor.session).toBeNull();
+    const undo = toasts.at(-1)?.action;
+    expect(undo?.label).toBe("Undo");
+    failing.restore = true;
+    await expect(undo?.run()).resolves.toBeUndefined();
+    expect(toasts.at(-1)).toMatchObject({
+      kind: "error",
+      message: "“Rounds” could not be brought back, so it is still in the trash: Storage: disk I/O error",
+    });
+    expect(editor.session).toBeNull();
+  });
+
+  it("reopens the entry when Undo works", async () => {
+    await openSaved("Rounds");
+    await trashOpenEntry();
+    await toasts.at(-1)?.action?.run();
+    expect(editor.session?.entryId).toBe("e1");
+  });
+});
