@@ -11,7 +11,7 @@
 //! nothing, and an entry edited in Reprise since is never overwritten.
 
 use super::{
-    file_label, parse_location, read_capped, ImportReport, Merge, Progress, Section, Ticker,
+    file_label, open_capped, parse_location, ImportReport, Merge, Progress, Section, Ticker,
 };
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryInput, EntryKind, MAX_TITLE_CHARS};
@@ -26,9 +26,10 @@ use std::collections::HashSet;
 use std::path::Path;
 use uuid::Uuid;
 
-/// The largest jrnl file [`import`] reads: 1 GiB of text (jrnl files carry no attachments;
-/// a lifetime of daily entries is a few tens of megabytes).
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+/// The largest jrnl file [`import`] reads: 256 MiB of text. jrnl files carry no attachments
+/// and a lifetime of daily entries is a few tens of megabytes; the entries are held in memory
+/// while they are validated, so the cap is also the memory bound.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The id a jrnl entry gets in Reprise, the same every time the same entry is imported.
 ///
@@ -72,9 +73,7 @@ pub fn import(
 ) -> Result<ImportReport> {
     let file = file_label(path);
     let ticker = Ticker::start(progress, "reading", 1);
-    let bytes = read_capped(path, MAX_FILE_BYTES)?;
-    let raw = parse(&bytes, &file)?;
-    drop(bytes);
+    let raw = parse(open_capped(path, MAX_FILE_BYTES)?.0, &file)?;
     ticker.finish();
 
     let mut ticker = Ticker::start(progress, "validating", raw.len() as u64);
@@ -85,13 +84,15 @@ pub fn import(
     }
     ticker.finish();
 
-    let journal = store.read(|tx| sx::index(tx))?;
+    let journal = store.read(sx::index)?;
     let (preview, _) = decide(&entries, &journal.entries);
     if preview.total.added == 0 {
         return Ok(preview);
     }
-    Ticker::start(progress, "backing up", 1).finish();
+    let mut ticker = Ticker::start(progress, "backing up", 1);
     let backup = store.backup("before-import")?;
+    ticker.tick();
+    ticker.finish();
     let mut report = store.write(|tx| {
         let index = sx::index(tx)?;
         let (report, merges) = decide(&entries, &index.entries);
@@ -104,8 +105,10 @@ pub fn import(
             }
         }
         ticker.finish();
-        Ticker::start(progress, "checking", 1).finish();
+        let mut ticker = Ticker::start(progress, "checking", 1);
         let check = writer.finish()?;
+        ticker.tick();
+        ticker.finish();
         if !check.is_ok() {
             let mut problems = check.integrity;
             problems.extend(check.foreign_keys);
@@ -194,9 +197,9 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     }
 }
 
-fn parse(bytes: &[u8], file: &str) -> Result<Vec<RawEntry>> {
+fn parse(reader: impl std::io::Read, file: &str) -> Result<Vec<RawEntry>> {
     let failed_at = Cell::new(None);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_reader(reader);
     let parsed = FileSeed(&failed_at)
         .deserialize(&mut de)
         .and_then(|v| de.end().map(|()| v));

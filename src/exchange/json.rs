@@ -21,10 +21,14 @@
 //! the `attachments` lists inside entries and CPD activities — are written for people reading
 //! the file and checked on import, but the links come from `entries[].linked_cpd` and the
 //! attachments from the top-level list.
+//!
+//! Both directions stream: the export writes entries and attachments as it reads them from
+//! the journal, and the import reads the file twice (validate, then apply) rather than hold
+//! it, so a 50,000-entry journal moves in about 100 MB of memory.
 
 use super::{
-    file_label, flush, open_capped, parse_location, write_atomically, write_error, ExportSummary,
-    ImportReport, Merge, Progress, Ticker,
+    file_label, flush, open_capped, parse_location, write_atomically, write_error, Budget,
+    ExportSummary, ImportReport, Merge, Progress, Ticker, READ_AHEAD,
 };
 use crate::error::{Error, Result};
 use crate::model::{
@@ -33,7 +37,9 @@ use crate::model::{
     MentoringSessionInput, Person, PersonInput, Prompt, Relationship, RelationshipInput,
     RelationshipKind, RelationshipStatus, Role, SessionFacts, Template, TemplateInput,
 };
-use crate::store::exchange::{self as sx, checked_file_name, checked_media_type, Index, StoredAttachment};
+use crate::store::exchange::{
+    self as sx, checked_file_name, checked_media_type, Index, StoredAttachment,
+};
 use crate::store::{sha256_hex, AttachmentOwner, MAX_ATTACHMENT_BYTES};
 use crate::Store;
 use base64::Engine as _;
@@ -56,9 +62,24 @@ pub const FORMAT: &str = "reprise-journal";
 pub const VERSION: u64 = 1;
 
 /// The largest file [`import`] reads: 4 GiB. Attachments travel inside the document (up to
-/// 100 MiB each, as base64), so a journal with many recordings is legitimately large; the cap
-/// stops a hostile or mistaken file from exhausting memory before anything is checked.
+/// 100 MiB each, as base64), so a journal with many recordings is legitimately large. The
+/// import streams, so memory does not grow with the file; the cap bounds the time a hostile
+/// or mistaken file can take before it is refused. Strings are bounded by the model's own
+/// limits (2 MiB bodies, 300-character titles) and attachments by
+/// [`MAX_ATTACHMENT_BYTES`], checked before their data is decoded; nesting is bounded by
+/// `serde_json`'s recursion limit (128).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// The most bytes one record other than an attachment may take in the file: the model's
+/// limits (two 2 MiB texts, a title, tags) with room for escapes, plus the read-ahead.
+const RECORD_BYTES: u64 = 32 * 1024 * 1024 + READ_AHEAD as u64;
+
+/// The most bytes one attachment record may take: its largest data as base64, plus room for
+/// its metadata and the read-ahead.
+const ATTACHMENT_RECORD_BYTES: u64 = MAX_ATTACHMENT_BYTES.div_ceil(3) * 4 + 2 * READ_AHEAD as u64;
+
+/// The most bytes the document's own keys and `format`/`version` values may take.
+const ENVELOPE_BYTES: u64 = 64 * 1024 + READ_AHEAD as u64;
 
 /// Writes the whole journal to `out` as a Reprise JSON document.
 ///
@@ -67,7 +88,11 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be written; a storage error if the journal cannot be read.
-pub fn export(store: &Store, out: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ExportSummary> {
+pub fn export(
+    store: &Store,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
     let mut written = (0, 0);
     let bytes = write_atomically(out, |w| {
         store.read(|tx| {
@@ -97,7 +122,12 @@ pub fn export(store: &Store, out: &Path, progress: &mut dyn FnMut(Progress)) -> 
             flush(out, w)
         })
     })?;
-    Ok(ExportSummary { entries: written.0, attachments: written.1, bytes, path: out.to_path_buf() })
+    Ok(ExportSummary {
+        entries: written.0,
+        attachments: written.1,
+        bytes,
+        path: out.to_path_buf(),
+    })
 }
 
 /// The export, serialised lazily: small tables are loaded up front, entries and attachments
@@ -129,8 +159,20 @@ impl Serialize for Document<'_, '_> {
         map.serialize_entry("mentoring_sessions", &self.sessions)?;
         map.serialize_entry("actions", &self.actions)?;
         map.serialize_entry("cpd_activities", &self.cpd)?;
-        map.serialize_entry("entries", &Stream { doc: self, what: Streamed::Entries })?;
-        map.serialize_entry("attachments", &Stream { doc: self, what: Streamed::Attachments })?;
+        map.serialize_entry(
+            "entries",
+            &Stream {
+                doc: self,
+                what: Streamed::Entries,
+            },
+        )?;
+        map.serialize_entry(
+            "attachments",
+            &Stream {
+                doc: self,
+                what: Streamed::Attachments,
+            },
+        )?;
         map.end()
     }
 }
@@ -170,12 +212,14 @@ impl Serialize for Stream<'_, '_, '_> {
                 r
             }
             Streamed::Attachments => {
-                let mut ticker = Ticker::start(&mut **progress, "attachments", doc.counts.attachments);
+                let mut ticker =
+                    Ticker::start(&mut **progress, "attachments", doc.counts.attachments);
                 let r = sx::for_each_attachment(doc.tx, sx::AttachmentScope::All, |a| {
-                    seq.serialize_element(&AttachmentRecord::from(a)).map_err(|e| {
-                        serde_error = Some(e);
-                        stopped()
-                    })?;
+                    seq.serialize_element(&AttachmentRecord::from(a))
+                        .map_err(|e| {
+                            serde_error = Some(e);
+                            stopped()
+                        })?;
                     written += 1;
                     ticker.tick();
                     Ok(())
@@ -256,24 +300,32 @@ impl From<StoredAttachment> for AttachmentRecord {
 /// [`Error::Import`] naming the file, record and field for anything wrong with the file
 /// (including a document from a newer Reprise); nothing has been written then. Storage and
 /// I/O errors otherwise, also with nothing written.
-pub fn import(store: &Store, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
+pub fn import(
+    store: &Store,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
     let file = file_label(path);
-    let journal = store.read(|tx| sx::index(tx))?;
+    let journal = store.read(sx::index)?;
     let plan = validate(path, &file, &journal, progress)?;
     let (preview, _) = decide(&plan, &journal);
     if preview.total.added == 0 && preview.total.updated == 0 {
         return Ok(preview);
     }
 
-    Ticker::start(progress, "backing up", 1).finish();
+    let mut ticker = Ticker::start(progress, "backing up", 1);
     let backup = store.backup("before-import")?;
+    ticker.tick();
+    ticker.finish();
     let mut report = store.write(|tx| {
         let index = sx::index(tx)?;
         let (report, merges) = decide(&plan, &index);
         let mut writer = sx::Writer::new(tx)?;
         apply(path, &file, &plan, &merges, &mut writer, progress)?;
-        Ticker::start(progress, "checking", 1).finish();
+        let mut ticker = Ticker::start(progress, "checking", 1);
         let check = writer.finish()?;
+        ticker.tick();
+        ticker.finish();
         if !check.is_ok() {
             let mut problems = check.integrity;
             problems.extend(check.foreign_keys);
@@ -354,26 +406,66 @@ fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
     }
     let mut report = ImportReport::default();
     let merges = Merges {
-        templates: each(&plan.templates, |t| (t.id, t.updated_at), &index.templates, &mut report.templates),
-        people: each(&plan.people, |p| (p.id, p.updated_at), &index.people, &mut report.people),
+        templates: each(
+            &plan.templates,
+            |t| (t.id, t.updated_at),
+            &index.templates,
+            &mut report.templates,
+        ),
+        people: each(
+            &plan.people,
+            |p| (p.id, p.updated_at),
+            &index.people,
+            &mut report.people,
+        ),
         relationships: each(
             &plan.relationships,
             |r| (r.id, r.updated_at),
             &index.relationships,
             &mut report.relationships,
         ),
-        sessions: each(&plan.sessions, |s| (s.id, s.updated_at), &index.sessions, &mut report.mentoring_sessions),
-        actions: each(&plan.actions, |a| (a.id, a.updated_at), &index.actions, &mut report.actions),
-        cpd: each(&plan.cpd, |c| (c.id, c.updated_at), &index.cpd, &mut report.cpd_activities),
-        entries: each(&plan.entries, |e| (e.id, e.updated_at), &index.entries, &mut report.entries),
-        attachments: each(&plan.attachments, |a| (a.id, a.updated_at), &index.attachments, &mut report.attachments),
+        sessions: each(
+            &plan.sessions,
+            |s| (s.id, s.updated_at),
+            &index.sessions,
+            &mut report.mentoring_sessions,
+        ),
+        actions: each(
+            &plan.actions,
+            |a| (a.id, a.updated_at),
+            &index.actions,
+            &mut report.actions,
+        ),
+        cpd: each(
+            &plan.cpd,
+            |c| (c.id, c.updated_at),
+            &index.cpd,
+            &mut report.cpd_activities,
+        ),
+        entries: each(
+            &plan.entries,
+            |e| (e.id, e.updated_at),
+            &index.entries,
+            &mut report.entries,
+        ),
+        attachments: each(
+            &plan.attachments,
+            |a| (a.id, a.updated_at),
+            &index.attachments,
+            &mut report.attachments,
+        ),
     };
     report.sum();
     (report, merges)
 }
 
 /// The first pass: reads and validates the whole file, keeping a [`Plan`].
-fn validate(path: &Path, file: &str, journal: &Index, progress: &mut dyn FnMut(Progress)) -> Result<Plan> {
+fn validate(
+    path: &Path,
+    file: &str,
+    journal: &Index,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Plan> {
     let v = Validator { file };
     let mut plan = Plan::default();
     let mut seen: HashMap<&'static str, HashMap<Uuid, usize>> = HashMap::new();
@@ -384,7 +476,9 @@ fn validate(path: &Path, file: &str, journal: &Index, progress: &mut dyn FnMut(P
         let id = v.record_id(section, index, record.id())?;
         if let Some(earlier) = seen.entry(section).or_default().insert(id, index) {
             let id = id.to_string();
-            return Err(v.here(section, index, &id).err("id", format!("the same id as {section}[{earlier}]")));
+            return Err(v
+                .here(section, index, &id)
+                .err("id", format!("the same id as {section}[{earlier}]")));
         }
         match record {
             Record::Template(r) => plan.templates.push(v.template(index, r)?),
@@ -394,7 +488,10 @@ fn validate(path: &Path, file: &str, journal: &Index, progress: &mut dyn FnMut(P
                     if let Some(first) = owner {
                         let id = p.id.to_string();
                         let here = v.here("people", index, &id);
-                        return Err(here.err("is_owner", format!("a journal has one owner, and people[{first}] is already it")));
+                        return Err(here.err(
+                            "is_owner",
+                            format!("a journal has one owner, and people[{first}] is already it"),
+                        ));
                     }
                     owner = Some(index);
                 }
@@ -422,7 +519,11 @@ fn validate(path: &Path, file: &str, journal: &Index, progress: &mut dyn FnMut(P
             }
             Record::Attachment(r) => {
                 let a = v.attachment(index, r)?;
-                plan.attachments.push(AttachmentOutline { id: a.meta.id, owner: a.owner, updated_at: a.updated_at });
+                plan.attachments.push(AttachmentOutline {
+                    id: a.meta.id,
+                    owner: a.owner,
+                    updated_at: a.updated_at,
+                });
             }
         }
         ticker.tick();
@@ -446,19 +547,32 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
     let sessions = ids(&plan.sessions, |s| s.id);
     let cpd = ids(&plan.cpd, |c| c.id);
     let entries = ids(&plan.entries, |e| e.id);
-    let owners: HashMap<Uuid, AttachmentOwner> = plan.attachments.iter().map(|a| (a.id, a.owner)).collect();
+    let owners: HashMap<Uuid, AttachmentOwner> =
+        plan.attachments.iter().map(|a| (a.id, a.owner)).collect();
 
     for (index, r) in plan.relationships.iter().enumerate() {
         let id = r.id.to_string();
         let h = v.here("relationships", index, &id);
         for (i, m) in r.members.iter().enumerate() {
-            h.refers(&format!("members[{i}].person_id"), m.person_id, "person", &people, &journal.people)?;
+            h.refers(
+                &format!("members[{i}].person_id"),
+                m.person_id,
+                "person",
+                &people,
+                &journal.people,
+            )?;
         }
     }
     for (index, s) in plan.sessions.iter().enumerate() {
         let id = s.id.to_string();
         let h = v.here("mentoring_sessions", index, &id);
-        h.refers("relationship_id", s.relationship_id, "relationship", &relationships, &journal.relationships)?;
+        h.refers(
+            "relationship_id",
+            s.relationship_id,
+            "relationship",
+            &relationships,
+            &journal.relationships,
+        )?;
         for a in &s.attendees {
             h.refers("attendees", *a, "person", &people, &journal.people)?;
         }
@@ -473,7 +587,13 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
             h.refers("source_entry_id", e, "entry", &entries, &journal.entries)?;
         }
         if let Some(s) = a.source_session_id {
-            h.refers("source_session_id", s, "mentoring session", &sessions, &journal.sessions)?;
+            h.refers(
+                "source_session_id",
+                s,
+                "mentoring session",
+                &sessions,
+                &journal.sessions,
+            )?;
         }
     }
     let listed = |h: &Here<'_>, owner: AttachmentOwner, list: &[Uuid]| -> Result<()> {
@@ -489,7 +609,11 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
     };
     for (index, (c, list)) in plan.cpd.iter().zip(&plan.cpd_listed).enumerate() {
         let id = c.id.to_string();
-        listed(&v.here("cpd_activities", index, &id), AttachmentOwner::Cpd(c.id), list)?;
+        listed(
+            &v.here("cpd_activities", index, &id),
+            AttachmentOwner::Cpd(c.id),
+            list,
+        )?;
     }
     for (index, e) in plan.entries.iter().enumerate() {
         let id = e.id.to_string();
@@ -498,13 +622,25 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
             h.refers("template_id", t, "template", &templates, &journal.templates)?;
         }
         for other in &e.linked_entries {
-            h.refers("linked_entries", *other, "entry", &entries, &journal.entries)?;
+            h.refers(
+                "linked_entries",
+                *other,
+                "entry",
+                &entries,
+                &journal.entries,
+            )?;
         }
         for c in &e.linked_cpd {
             h.refers("linked_cpd", *c, "CPD activity", &cpd, &journal.cpd)?;
         }
         for r in &e.linked_relationships {
-            h.refers("linked_relationships", *r, "relationship", &relationships, &journal.relationships)?;
+            h.refers(
+                "linked_relationships",
+                *r,
+                "relationship",
+                &relationships,
+                &journal.relationships,
+            )?;
         }
         listed(&h, AttachmentOwner::Entry(e.id), &e.listed)?;
     }
@@ -512,7 +648,9 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
         let id = a.id.to_string();
         let h = v.here("attachments", index, &id);
         match a.owner {
-            AttachmentOwner::Entry(e) => h.refers("entry_id", e, "entry", &entries, &journal.entries)?,
+            AttachmentOwner::Entry(e) => {
+                h.refers("entry_id", e, "entry", &entries, &journal.entries)?
+            }
             AttachmentOwner::Cpd(c) => h.refers("cpd_id", c, "CPD activity", &cpd, &journal.cpd)?,
         }
     }
@@ -542,7 +680,12 @@ fn apply(
         + changed(&m.attachments);
     let mut ticker = Ticker::start(progress, "applying", total as u64);
     let each = |merges: &[Merge]| {
-        merges.iter().copied().enumerate().filter(|(_, m)| *m != Merge::Skip).collect::<Vec<_>>()
+        merges
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, m)| *m != Merge::Skip)
+            .collect::<Vec<_>>()
     };
     for (i, _) in each(&m.templates) {
         w.template(&plan.templates[i])?;
@@ -569,47 +712,68 @@ fn apply(
         // record is validated again and must be the one the first pass saw; a file changed
         // in between fails the import (rolling it back) rather than slip anything through.
         let v = Validator { file };
-        let moved = || Error::import(file, "the file changed while it was being imported; nothing was changed, so try again");
+        let moved = || {
+            Error::import(
+                file,
+                "the file changed while it was being imported; nothing was changed, so try again",
+            )
+        };
         let mut counts = (0usize, 0usize);
-        read_document(path, file, &["entries", "attachments"], &mut |index, record| {
-            match record {
-                Record::Entry(r) => {
-                    counts.0 += 1;
-                    let merge = *m.entries.get(index).ok_or_else(moved)?;
-                    if merge == Merge::Skip {
-                        return Ok(());
+        read_document(
+            path,
+            file,
+            &["entries", "attachments"],
+            &mut |index, record| {
+                match record {
+                    Record::Entry(r) => {
+                        counts.0 += 1;
+                        let merge = *m.entries.get(index).ok_or_else(moved)?;
+                        if merge == Merge::Skip {
+                            return Ok(());
+                        }
+                        let (e, _) = v.entry(index, r)?;
+                        if e.id != plan.entries[index].id
+                            || e.updated_at != plan.entries[index].updated_at
+                        {
+                            return Err(moved());
+                        }
+                        w.entry(&e, merge == Merge::Update)?;
                     }
-                    let (e, _) = v.entry(index, r)?;
-                    if e.id != plan.entries[index].id || e.updated_at != plan.entries[index].updated_at {
-                        return Err(moved());
+                    Record::Attachment(r) => {
+                        counts.1 += 1;
+                        let merge = *m.attachments.get(index).ok_or_else(moved)?;
+                        if merge == Merge::Skip {
+                            return Ok(());
+                        }
+                        let a = v.attachment(index, r)?;
+                        let planned = &plan.attachments[index];
+                        if a.meta.id != planned.id
+                            || a.owner != planned.owner
+                            || a.updated_at != planned.updated_at
+                        {
+                            return Err(moved());
+                        }
+                        w.attachment(&a, merge == Merge::Update)?;
                     }
-                    w.entry(&e, merge == Merge::Update)?;
+                    _ => return Ok(()),
                 }
-                Record::Attachment(r) => {
-                    counts.1 += 1;
-                    let merge = *m.attachments.get(index).ok_or_else(moved)?;
-                    if merge == Merge::Skip {
-                        return Ok(());
-                    }
-                    let a = v.attachment(index, r)?;
-                    let planned = &plan.attachments[index];
-                    if a.meta.id != planned.id || a.owner != planned.owner || a.updated_at != planned.updated_at {
-                        return Err(moved());
-                    }
-                    w.attachment(&a, merge == Merge::Update)?;
-                }
-                _ => return Ok(()),
-            }
-            ticker.tick();
-            Ok(())
-        })?;
+                ticker.tick();
+                Ok(())
+            },
+        )?;
         if counts != (plan.entries.len(), plan.attachments.len()) {
             return Err(moved());
         }
     }
     for (i, merge) in each(&m.entries) {
         let e = &plan.entries[i];
-        w.entry_links(e.id, &e.linked_entries, &e.linked_cpd, &e.linked_relationships, merge == Merge::Update)?;
+        w.entry_links(
+            e.id,
+            &e.linked_entries,
+            &e.linked_cpd,
+            &e.linked_relationships,
+            merge == Merge::Update,
+        )?;
         ticker.tick();
     }
     for (i, _) in each(&m.actions) {
@@ -673,6 +837,8 @@ struct RawTemplate {
     name: String,
     description: String,
     kind: String,
+    // Exported so the file reads completely; never trusted on import (see `template`).
+    #[allow(dead_code)]
     builtin: bool,
     prompts: Vec<Prompt>,
     created_at: String,
@@ -821,10 +987,11 @@ struct RawAttachment {
     data: String,
 }
 
-
 /// What the reader noticed besides the records.
 struct ParseState<'f> {
     file: &'f str,
+    /// What the reader may still read; set before each key and each record.
+    budget: Budget,
     /// The section and index of a record that could not be read.
     failed_at: Cell<Option<(&'static str, usize)>>,
     /// An error with a better message than serde's: a refused format or version, or a
@@ -851,7 +1018,10 @@ const TOP_LEVEL: &[&str] = &[
 ];
 
 fn not_ours(file: &str, found: &str) -> Error {
-    Error::import(file, format!("this is not a Reprise journal export (format {found:?}, expected {FORMAT:?})"))
+    Error::import(
+        file,
+        format!("this is not a Reprise journal export (format {found:?}, expected {FORMAT:?})"),
+    )
 }
 
 fn too_new(file: &str, version: u64) -> Error {
@@ -872,9 +1042,10 @@ fn read_document(
     wanted: &[&str],
     sink: &mut dyn FnMut(usize, Record) -> Result<()>,
 ) -> Result<()> {
-    let reader = open_capped(path, MAX_FILE_BYTES)?;
+    let (reader, budget) = open_capped(path, MAX_FILE_BYTES)?;
     let state = ParseState {
         file,
+        budget,
         failed_at: Cell::new(None),
         failure: RefCell::new(None),
         format: RefCell::new(None),
@@ -882,7 +1053,13 @@ fn read_document(
     };
     let sink: Sink<'_> = RefCell::new(sink);
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let result = DocSeed { state: &state, wanted, sink: &sink }.deserialize(&mut de).and_then(|()| de.end());
+    let result = DocSeed {
+        state: &state,
+        wanted,
+        sink: &sink,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
     if let Err(e) = result {
         if state.version.get().is_none() {
             if let Some(refusal) = probe(path, file) {
@@ -892,13 +1069,22 @@ fn read_document(
         if let Some(failure) = state.failure.take() {
             return Err(failure);
         }
-        return Err(Error::import(parse_location(file, state.failed_at.get()), e.to_string()));
+        return Err(Error::import(
+            parse_location(file, state.failed_at.get()),
+            e.to_string(),
+        ));
     }
     if state.format.borrow().is_none() {
-        return Err(Error::import(file, format!("this is not a Reprise journal export (no \"format\": {FORMAT:?})")));
+        return Err(Error::import(
+            file,
+            format!("this is not a Reprise journal export (no \"format\": {FORMAT:?})"),
+        ));
     }
     if state.version.get().is_none() {
-        return Err(Error::import(file, "no \"version\": the document's format version is missing"));
+        return Err(Error::import(
+            file,
+            "no \"version\": the document's format version is missing",
+        ));
     }
     Ok(())
 }
@@ -933,11 +1119,20 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
             A::Error::custom(message)
         };
         let mut seen: HashSet<String> = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        loop {
+            state.budget.set(ENVELOPE_BYTES);
+            let Some(key) = map.next_key::<String>()? else {
+                break;
+            };
             if !seen.insert(key.clone()) {
                 return Err(A::Error::custom(format!("duplicate field `{key}`")));
             }
-            let section = |name: &'static str, wrap| SectionSeed { name, state, sink: self.sink, wrap };
+            let section = |name: &'static str, wrap| SectionSeed {
+                name,
+                state,
+                sink: self.sink,
+                wrap,
+            };
             match key.as_str() {
                 "format" => {
                     let format: String = map.next_value()?;
@@ -953,17 +1148,28 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                         return Err(refuse(too_new(state.file, version)));
                     }
                     if version == 0 {
-                        return Err(refuse(Error::import(state.file, "format version 0 does not exist")));
+                        return Err(refuse(Error::import(
+                            state.file,
+                            "format version 0 does not exist",
+                        )));
                     }
                 }
-                name if !TOP_LEVEL.contains(&name) => return Err(A::Error::unknown_field(name, TOP_LEVEL)),
+                name if !TOP_LEVEL.contains(&name) => {
+                    return Err(A::Error::unknown_field(name, TOP_LEVEL))
+                }
                 name if !self.wanted.contains(&name) => {
+                    // Skipping keeps nothing in memory, so it needs no limit.
+                    state.budget.set(u64::MAX);
                     map.next_value::<IgnoredAny>()?;
                 }
                 "templates" => map.next_value_seed(section("templates", Wrap::Template))?,
                 "people" => map.next_value_seed(section("people", Wrap::Person))?,
-                "relationships" => map.next_value_seed(section("relationships", Wrap::Relationship))?,
-                "mentoring_sessions" => map.next_value_seed(section("mentoring_sessions", Wrap::Session))?,
+                "relationships" => {
+                    map.next_value_seed(section("relationships", Wrap::Relationship))?
+                }
+                "mentoring_sessions" => {
+                    map.next_value_seed(section("mentoring_sessions", Wrap::Session))?
+                }
                 "actions" => map.next_value_seed(section("actions", Wrap::Action))?,
                 "cpd_activities" => map.next_value_seed(section("cpd_activities", Wrap::Cpd))?,
                 "entries" => map.next_value_seed(section("entries", Wrap::Entry))?,
@@ -1028,8 +1234,13 @@ impl<'de> Visitor<'de> for SectionSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
+        let limit = match self.wrap {
+            Wrap::Attachment => ATTACHMENT_RECORD_BYTES,
+            _ => RECORD_BYTES,
+        };
         let mut index = 0;
         loop {
+            self.state.budget.set(limit);
             match self.next(&mut seq) {
                 Ok(Some(record)) => {
                     let mut sink = self.sink.borrow_mut();
@@ -1085,7 +1296,7 @@ fn probe(path: &Path, file: &str) -> Option<Error> {
         }
     }
     let found = RefCell::new(Found::default());
-    let reader = open_capped(path, MAX_FILE_BYTES).ok()?;
+    let (reader, _) = open_capped(path, MAX_FILE_BYTES).ok()?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let _ = serde::Deserializer::deserialize_map(&mut de, Probe(&found));
     let found = found.into_inner();
@@ -1139,7 +1350,14 @@ impl Here<'_> {
     }
 
     fn ts(&self, field: &str, text: &str) -> Result<DateTime<Utc>> {
-        parse_ts(text).ok_or_else(|| self.err(field, format!("{text:?} is not an RFC 3339 timestamp")))
+        let ts = parse_ts(text)
+            .ok_or_else(|| self.err(field, format!("{text:?} is not an RFC 3339 timestamp")))?;
+        // A copy stamped in the future would win every later merge against real edits (I5);
+        // a day's grace covers clocks that disagree between two people's computers.
+        if ts > crate::model::now() + chrono::Duration::days(1) {
+            return Err(self.err(field, format!("{text:?} is in the future")));
+        }
+        Ok(ts)
     }
 
     fn opt_ts(&self, field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>> {
@@ -1147,7 +1365,8 @@ impl Here<'_> {
     }
 
     fn date(&self, field: &str, text: &str) -> Result<NaiveDate> {
-        strict_date(text).ok_or_else(|| self.err(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
+        strict_date(text)
+            .ok_or_else(|| self.err(field, format!("{text:?} is not a date (YYYY-MM-DD)")))
     }
 
     fn opt_date(&self, field: &str, text: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -1173,7 +1392,10 @@ impl Here<'_> {
         if file.contains(&id) || journal.contains_key(&id) {
             Ok(())
         } else {
-            Err(self.err(field, format!("no {what} with id {id} in the file or the journal")))
+            Err(self.err(
+                field,
+                format!("no {what} with id {id} in the file or the journal"),
+            ))
         }
     }
 }
@@ -1182,19 +1404,32 @@ impl Here<'_> {
 /// would sort wrongly as text).
 pub(crate) fn strict_date(text: &str) -> Option<NaiveDate> {
     let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// Template keys are short command-line names: lowercase ASCII letters, digits and `-`.
 fn check_key(here: &Here<'_>, key: &str) -> Result<()> {
     let ok = !key.is_empty()
         && key.len() <= 100
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(here.err("key", format!("{key:?} is not a template key (lowercase letters, digits and -)")))
+        Err(here.err(
+            "key",
+            format!("{key:?} is not a template key (lowercase letters, digits and -)"),
+        ))
     }
 }
 
@@ -1206,7 +1441,12 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn here<'h>(&'h self, section: &'static str, index: usize, id: &'h str) -> Here<'h> {
-        Here { file: self.file, section, index, id }
+        Here {
+            file: self.file,
+            section,
+            index,
+            id,
+        }
     }
 
     /// A record's own id; a bad one is reported without it (`entries[3]: id`).
@@ -1216,18 +1456,33 @@ impl Validator<'_> {
 
     fn template(&self, index: usize, r: RawTemplate) -> Result<Template> {
         let h = self.here("templates", index, &r.id);
+        // Built-ins come only from this build: a file can neither change their wording nor
+        // mark a template of its own as built-in (and so undeletable).
+        let id = h.uuid("id", &r.id)?;
+        if let Some(shipped) = crate::store::builtin_templates()
+            .map_err(|e| h.invalid(e))?
+            .into_iter()
+            .find(|t| t.id == id)
+        {
+            return Ok(shipped);
+        }
         let kind: EntryKind = h.parse("kind", &r.kind)?;
         check_key(&h, &r.key)?;
-        let input = TemplateInput { name: r.name, description: r.description, kind, prompts: r.prompts }
-            .validated()
-            .map_err(|e| h.invalid(e))?;
+        let input = TemplateInput {
+            name: r.name,
+            description: r.description,
+            kind,
+            prompts: r.prompts,
+        }
+        .validated()
+        .map_err(|e| h.invalid(e))?;
         Ok(Template {
             id: h.uuid("id", &r.id)?,
             key: r.key,
             name: input.name,
             description: input.description,
             kind,
-            builtin: r.builtin,
+            builtin: false,
             prompts: input.prompts,
             created_at: h.ts("created_at", &r.created_at)?,
             updated_at: h.ts("updated_at", &r.updated_at)?,
@@ -1355,7 +1610,11 @@ impl Validator<'_> {
     /// The ids of the attachments a record lists (checked against the file's attachments
     /// later).
     fn listed(&self, h: &Here<'_>, listed: &[RawMeta]) -> Result<Vec<Uuid>> {
-        listed.iter().enumerate().map(|(i, meta)| h.uuid(&format!("attachments[{i}].id"), &meta.id)).collect()
+        listed
+            .iter()
+            .enumerate()
+            .map(|(i, meta)| h.uuid(&format!("attachments[{i}].id"), &meta.id))
+            .collect()
     }
 
     fn cpd(&self, index: usize, r: RawCpd) -> Result<(CpdActivity, Vec<Uuid>)> {
@@ -1419,12 +1678,13 @@ impl Validator<'_> {
         let linked_cpd = h.uuids("linked_cpd", &r.linked_cpd)?;
         let linked_relationships = h.uuids("linked_relationships", &r.linked_relationships)?;
         let listed = self.listed(&h, &r.attachments)?;
-        let occurred_time = match r.occurred_time.as_deref() {
-            Some(t) => Some(
-                NaiveTime::from_str(t).map_err(|_| h.err("occurred_time", format!("{t:?} is not a time (HH:MM:SS)")))?,
-            ),
-            None => None,
-        };
+        let occurred_time =
+            match r.occurred_time.as_deref() {
+                Some(t) => Some(NaiveTime::from_str(t).map_err(|_| {
+                    h.err("occurred_time", format!("{t:?} is not a time (HH:MM:SS)"))
+                })?),
+                None => None,
+            };
         let input = EntryInput {
             kind: h.parse("kind", &r.kind)?,
             title: r.title,
@@ -1467,29 +1727,57 @@ impl Validator<'_> {
 
     fn attachment(&self, index: usize, mut r: RawAttachment) -> Result<StoredAttachment> {
         let h = self.here("attachments", index, &r.id);
-        let owner = match (h.opt_uuid("entry_id", r.entry_id.as_deref())?, h.opt_uuid("cpd_id", r.cpd_id.as_deref())?) {
+        let owner = match (
+            h.opt_uuid("entry_id", r.entry_id.as_deref())?,
+            h.opt_uuid("cpd_id", r.cpd_id.as_deref())?,
+        ) {
             (Some(e), None) => AttachmentOwner::Entry(e),
             (None, Some(c)) => AttachmentOwner::Cpd(c),
-            _ => return Err(h.err("entry_id", "an attachment belongs to exactly one entry_id or cpd_id")),
+            _ => {
+                return Err(h.err(
+                    "entry_id",
+                    "an attachment belongs to exactly one entry_id or cpd_id",
+                ))
+            }
         };
         let file_name = checked_file_name(&r.file_name).map_err(|e| h.invalid(e))?;
         let media_type = checked_media_type(&r.media_type).map_err(|e| h.invalid(e))?;
         if r.size > MAX_ATTACHMENT_BYTES {
-            return Err(h.err("size", format!("{} bytes is over the {MAX_ATTACHMENT_BYTES}-byte limit", r.size)));
+            return Err(h.err(
+                "size",
+                format!(
+                    "{} bytes is over the {MAX_ATTACHMENT_BYTES}-byte limit",
+                    r.size
+                ),
+            ));
         }
-        if r.sha256.len() != 64 || !r.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            return Err(h.err("sha256", format!("{:?} is not a lowercase hex SHA-256", r.sha256)));
+        if r.sha256.len() != 64
+            || !r
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(h.err(
+                "sha256",
+                format!("{:?} is not a lowercase hex SHA-256", r.sha256),
+            ));
         }
         // Bound the work before decoding: base64 is 4 characters per 3 bytes.
         let most = (MAX_ATTACHMENT_BYTES as usize).div_ceil(3) * 4;
         if r.data.len() > most {
-            return Err(h.err("data", format!("more than the {MAX_ATTACHMENT_BYTES}-byte limit")));
+            return Err(h.err(
+                "data",
+                format!("more than the {MAX_ATTACHMENT_BYTES}-byte limit"),
+            ));
         }
         let data = base64::engine::general_purpose::STANDARD
             .decode(std::mem::take(&mut r.data))
             .map_err(|e| h.err("data", format!("not valid base64: {e}")))?;
         if data.len() as u64 != r.size {
-            return Err(h.err("size", format!("says {} bytes but the data holds {}", r.size, data.len())));
+            return Err(h.err(
+                "size",
+                format!("says {} bytes but the data holds {}", r.size, data.len()),
+            ));
         }
         if sha256_hex(&data) != r.sha256 {
             return Err(h.err("sha256", "does not match the data"));
@@ -1502,6 +1790,11 @@ impl Validator<'_> {
             sha256: r.sha256.clone(),
             created_at: h.ts("created_at", &r.created_at)?,
         };
-        Ok(StoredAttachment { owner, meta, updated_at: h.ts("updated_at", &r.updated_at)?, data })
+        Ok(StoredAttachment {
+            owner,
+            meta,
+            updated_at: h.ts("updated_at", &r.updated_at)?,
+            data,
+        })
     }
 }

@@ -461,3 +461,57 @@ pub(crate) fn safe_file_name(name: &str) -> String {
     let stem = if stem.is_empty() { "attachment" } else { stem };
     format!("{stem}{ext}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_ours, quote, safe_file_name, slug};
+
+    #[test]
+    fn slugs_are_short_lowercase_ascii_words() {
+        assert_eq!(slug("Shakers and silence"), "shakers-and-silence");
+        assert_eq!(slug("Café: Ünïcödé — ça va?"), "cafe-unicode-ca-va");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("---"), "entry");
+        assert_eq!(slug("音楽"), "entry");
+        assert!(slug(&"long words ".repeat(20)).len() <= 60);
+    }
+
+    #[test]
+    fn attachment_names_are_never_paths_or_reserved() {
+        assert_eq!(safe_file_name("../../x.mp3"), "x.mp3");
+        assert_eq!(safe_file_name("C:\\tmp\\a:b*?.wav"), "a_b__.wav");
+        assert_eq!(safe_file_name(".."), "attachment");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        assert_eq!(safe_file_name("COM1.txt"), "_COM1.txt");
+        assert_eq!(safe_file_name("trailing. "), "trailing");
+        let long = safe_file_name(&format!("{}.pdf", "é".repeat(200)));
+        assert!(long.len() <= 120 && long.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn quoted_values_are_json_strings_with_yaml_line_breaks_escaped() {
+        let text = "a \"b\": c\n---\u{85}\u{2028}\u{7f}";
+        let q = quote(text);
+        assert!(!q.contains('\n') && !q.contains('\u{85}') && !q.contains('\u{2028}'));
+        assert_eq!(serde_json::from_str::<String>(&q).unwrap(), text);
+    }
+
+    #[test]
+    fn only_paths_an_export_writes_are_cleared_from_a_previous_one() {
+        assert!(is_ours("2026-01-01-a.md"));
+        assert!(is_ours(
+            "attachments/0190a8c2-0000-7000-8000-000000000000/a.mp3"
+        ));
+        for bad in [
+            "../x.md",
+            "/etc/x.md",
+            "a/b.md",
+            "notes.txt",
+            "attachments/x/a.mp3",
+            ".x.md",
+            "C:x.md",
+        ] {
+            assert!(!is_ours(bad), "{bad}");
+        }
+    }
+}

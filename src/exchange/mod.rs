@@ -27,6 +27,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// How far a long export or import has got, for a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -222,7 +223,7 @@ impl<'p> Ticker<'p> {
 
     fn tick(&mut self) {
         self.done += 1;
-        if self.done % Self::EVERY == 0 {
+        if self.done.is_multiple_of(Self::EVERY) {
             (self.progress)(Progress {
                 phase: self.phase.to_owned(),
                 done: self.done,
@@ -248,48 +249,65 @@ fn file_label(path: &Path) -> String {
     )
 }
 
-/// Reads a whole file, refusing one larger than `cap` bytes before reading it and stopping
-/// at `cap` while reading (the file may grow in between).
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
-    let label = file_label(path);
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let too_big = || {
-        Error::import(
-            &label,
-            format!("the file is larger than the {cap}-byte limit for imports"),
-        )
-    };
-    if len > cap {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > cap {
-        return Err(too_big());
-    }
-    // A byte-order mark is harmless but not JSON.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    Ok(bytes)
+/// How many bytes a reader may still read before it fails; the importer sets it afresh
+/// before each record, so that one record cannot grow without bound in memory (RELIABILITY
+/// I3: limits enforced while reading, not after).
+type Budget = Rc<Cell<u64>>;
+
+/// A reader that fails once it has read more than its [`Budget`] allows.
+struct Metered<R> {
+    inner: R,
+    budget: Budget,
 }
 
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let left = self.budget.get();
+        if n as u64 > left {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a record is larger than the import limit",
+            ));
+        }
+        self.budget.set(left - n as u64);
+        Ok(n)
+    }
+}
+
+/// The reader [`open_capped`] gives.
+type CappedReader = BufReader<Metered<std::io::Take<File>>>;
+
+/// The read-ahead buffer of an import. The budget counts bytes as they enter it, so a
+/// budget must allow this much on top of the record it is meant for.
+const READ_AHEAD: usize = 1 << 20;
+
 /// Opens a file for streaming, refusing one larger than `cap` bytes and never reading past
-/// `cap` (the file may grow in between); a UTF-8 byte-order mark is skipped.
-fn open_capped(path: &Path, cap: u64) -> Result<BufReader<std::io::Take<File>>> {
+/// `cap` (the file may grow in between); a UTF-8 byte-order mark is skipped. Reads fail once
+/// they exceed `budget`, which starts unlimited.
+fn open_capped(path: &Path, cap: u64) -> Result<(CappedReader, Budget)> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
     if len > cap {
-        return Err(Error::import(file_label(path), format!("the file is larger than the {cap}-byte limit for imports")));
+        return Err(Error::import(
+            file_label(path),
+            format!("the file is larger than the {cap}-byte limit for imports"),
+        ));
     }
-    let mut reader = BufReader::with_capacity(1 << 20, file.take(cap));
-    if reader.fill_buf().map_err(|e| Error::io(path, e))?.starts_with(b"\xEF\xBB\xBF") {
+    let budget: Budget = Rc::new(Cell::new(u64::MAX));
+    let metered = Metered {
+        inner: file.take(cap),
+        budget: Rc::clone(&budget),
+    };
+    let mut reader = BufReader::with_capacity(READ_AHEAD, metered);
+    if reader
+        .fill_buf()
+        .map_err(|e| Error::io(path, e))?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
         reader.consume(3);
     }
-    Ok(reader)
+    Ok((reader, budget))
 }
 
 /// Writes `out` through a temporary file beside it that is renamed into place only when

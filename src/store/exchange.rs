@@ -4,8 +4,10 @@
 //! too slow for a 50,000-entry export or import. Here each table is read with one query (link
 //! tables are grouped in memory) and entries are streamed, so an export never holds every body
 //! at once. The [`Writer`] applies records that the importer has already validated, keeping
-//! their own ids and timestamps, inside the caller's one transaction; entries are written in
-//! two phases (rows first, then links) so that links work whatever order a file lists them in.
+//! their own ids and timestamps, inside the caller's one transaction: entries in batches (one
+//! statement each, which keeps the full-text index from being written in tiny pieces), and in
+//! two phases, rows first and links after, so that links work whatever order a file lists
+//! them in.
 
 pub(crate) use super::attachments::{checked_file_name, checked_media_type};
 use super::attachments::{meta_from_row, AttachmentOwner};
@@ -443,8 +445,9 @@ fn grouped_uuids(tx: &Transaction<'_>, sql: &str) -> Result<HashMap<Uuid, Vec<Uu
 /// Applies validated records inside one write transaction, keeping their ids and timestamps.
 ///
 /// The caller decides which records to add or replace (see [`Index`]); the writer only
-/// writes. Foreign keys stay on, so a reference the validation missed still fails the
-/// transaction rather than leaving a dangling row.
+/// writes. Foreign keys are enforced when it finishes rather than per statement, so a
+/// reference the validation missed still fails the transaction rather than leaving a
+/// dangling row.
 pub(crate) struct Writer<'a> {
     tx: &'a Transaction<'a>,
     /// Tags by SQLite's NOCASE key (ASCII lowercase), as `(id, stored spelling)`.
@@ -456,7 +459,7 @@ pub(crate) struct Writer<'a> {
     /// Whether the temporary staging table for entries exists yet.
     stage_ready: bool,
     /// Entries staged but not yet written: id, whether it replaces a row, its tags.
-    staged: Vec<(String, bool, Vec<(String, String)>)>,
+    staged: Vec<Staged>,
     /// The connection's page cache setting, restored when the writer is done.
     cache_size: i64,
     /// The full-text index's own `hashsize` setting, if it had one, restored in `finish`.
@@ -466,8 +469,8 @@ pub(crate) struct Writer<'a> {
 /// The page cache during an import, as SQLite counts it (negative: KiB), 64 MiB.
 const BULK_CACHE_KIB: i64 = -64 * 1024;
 
-/// The full-text index's in-memory hash during an import, 64 MiB (SQLite's default is 1 MiB).
-const BULK_FTS_HASH_BYTES: i64 = 64 * 1024 * 1024;
+/// The full-text index's in-memory hash during an import, 16 MiB (SQLite's default is 1 MiB).
+const BULK_FTS_HASH_BYTES: i64 = 16 * 1024 * 1024;
 
 /// SQLite's default FTS5 `hashsize`.
 const DEFAULT_FTS_HASH_BYTES: i64 = 1024 * 1024;
@@ -478,6 +481,10 @@ impl Drop for Writer<'_> {
         let _ = self.tx.pragma_update(None, "cache_size", self.cache_size);
     }
 }
+
+/// An entry staged for writing: its id, whether it replaces a row, and its tags as
+/// `(tag id, name)`.
+type Staged = (String, bool, Vec<(String, String)>);
 
 /// How many entries are written by one statement.
 const STAGED_ENTRIES: usize = 1000;
@@ -515,11 +522,11 @@ impl<'a> Writer<'a> {
             .prepare_cached("SELECT v FROM entries_fts_config WHERE k = 'hashsize'")?
             .query_row([], |r| r.get(0))
             .optional()?;
-        // Bulk-load settings, undone in `finish` (and, for the cache, on drop): a page cache
-        // big enough that a large import does not spill pages mid-transaction, and a bigger
-        // full-text hash so the index is written in a few large segments rather than many
-        // small ones to merge. The hash size is stored in the index's config table, inside
-        // this transaction, so a failed import rolls it back with everything else.
+        // Bulk-load settings, undone in `finish` (and, for the cache, on drop): a bigger page
+        // cache, so a large import spills fewer pages mid-transaction, and a bigger full-text
+        // hash, so each batch of entries is indexed into one segment rather than several to
+        // merge. The hash size lives in the index's config table, written inside this
+        // transaction, so a failed import rolls it back with everything else.
         tx.pragma_update(None, "cache_size", BULK_CACHE_KIB.min(cache_size))?;
         // Records may arrive in any order (an attachment before its entry); foreign keys are
         // checked when the writer finishes (`foreign_key_check`) and again at commit. SQLite
@@ -887,19 +894,6 @@ fn tag_text(tags: &[(String, String)]) -> String {
 /// transaction so that they see its uncommitted writes. (`Store::check` takes the connection
 /// itself, which the transaction already holds.)
 fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
-    let t = std::time::Instant::now();
-    for sql in [
-        "PRAGMA quick_check",
-        "INSERT INTO entries_fts(entries_fts, rank) VALUES('integrity-check', 0)",
-    ] {
-        let t = std::time::Instant::now();
-        let _ = tx.prepare(sql).and_then(|mut s| {
-            let mut r = s.raw_query();
-            while r.next()?.is_some() {}
-            Ok(())
-        });
-        eprintln!("DEBUG {sql}: {:?}", t.elapsed());
-    }
     let integrity = {
         let mut stmt = tx.prepare("PRAGMA integrity_check")?;
         let lines = stmt
@@ -919,7 +913,6 @@ fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
-    eprintln!("DEBUG integrity+fk {:?}", t.elapsed());
     let mut search_index = Vec::new();
     for table in ["entries_fts", "cpd_fts"] {
         let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
@@ -927,7 +920,6 @@ fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
             search_index.push(format!("{table}: {e}"));
         }
     }
-    eprintln!("DEBUG check total {:?}", t.elapsed());
     Ok(CheckReport {
         integrity,
         foreign_keys,

@@ -325,13 +325,7 @@ fn exporting_importing_and_exporting_again_is_byte_identical() {
         phases.push(p.phase)
     })
     .unwrap();
-    for phase in [
-        "reading",
-        "validating",
-        "backing up",
-        "applying",
-        "checking",
-    ] {
+    for phase in ["validating", "backing up", "applying", "checking"] {
         assert!(
             phases.iter().any(|p| p == phase),
             "{phase} reported in {phases:?}"
@@ -751,6 +745,18 @@ fn invalid_files_are_refused_with_the_place_named_and_the_journal_unchanged() {
             vec!["case.json: people[1] (".into(), "is_owner".into()],
         ),
         (
+            "a record too large to hold",
+            format!(
+                r#"{{"format": "reprise-journal", "version": 1, "entries": [{{"id": "{}", "title": "{}"}}]}}"#,
+                entry_id(0),
+                "x".repeat(40 * 1024 * 1024)
+            ),
+            vec![
+                "case.json: entries[0]".into(),
+                "larger than the import limit".into(),
+            ],
+        ),
+        (
             "deeply nested JSON",
             "[".repeat(100_000),
             vec!["case.json".into()],
@@ -864,7 +870,7 @@ fn markdown_export_writes_one_file_per_entry_with_front_matter_and_attachments_b
         j.store
             .create_entry(&EntryInput {
                 session: Some(SessionFacts {
-                    activities: Some("line one\n---\nkey: value\n\u{85}next".into()),
+                    activities: Some("line one\n---\nkey: value\n\u{2028}next".into()),
                     ..Default::default()
                 }),
                 ..entry(
@@ -1176,4 +1182,50 @@ fn a_jrnl_file_with_a_bad_date_names_the_entry_and_field_and_changes_nothing() {
     }
     assert!(snapshot(&j.store, j.dir.path(), "after.json") == before);
     assert_eq!(j.store.count_entries(&EntryFilter::default()).unwrap(), 1);
+}
+
+#[test]
+fn a_file_cannot_forge_a_built_in_template_or_stamp_a_record_in_the_future() {
+    let j = Journal::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mut progress = |_: reprise::exchange::Progress| {};
+    let path = dir.path().join("export.json");
+    j.store
+        .create_entry(&crate::support::entry("Mine", "x", "2026-01-01", &[]))
+        .unwrap();
+    reprise::exchange::json::export(&j.store, &path, &mut progress).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+
+    // A built-in's wording changed and stamped newer, and a user template marked built-in.
+    let mut forged = doc.clone();
+    let templates = forged["templates"].as_array_mut().unwrap();
+    let gibbs = templates.iter_mut().find(|t| t["key"] == "gibbs").unwrap();
+    gibbs["name"] = "Hijacked".into();
+    gibbs["updated_at"] = "2026-11-01T00:00:00.000Z".into();
+    let mut own = templates[0].clone();
+    own["id"] = "0190ffff-0000-7000-8000-000000000099".into();
+    own["key"] = "sticky".into();
+    own["builtin"] = true.into();
+    templates.push(own);
+    std::fs::write(&path, serde_json::to_string(&forged).unwrap()).unwrap();
+    reprise::exchange::json::import(&j.store, &path, &mut progress).unwrap();
+    assert_eq!(
+        j.store.get_template("gibbs").unwrap().name,
+        "Gibbs' reflective cycle"
+    );
+    let sticky = j.store.get_template("sticky").unwrap();
+    assert!(!sticky.builtin);
+    j.store.delete_template(sticky.id).unwrap();
+
+    let mut future = doc;
+    future["entries"][0]["updated_at"] = "2099-01-01T00:00:00.000Z".into();
+    std::fs::write(&path, serde_json::to_string(&future).unwrap()).unwrap();
+    let err = reprise::exchange::json::import(&j.store, &path, &mut progress)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("updated_at") && err.contains("future"),
+        "{err}"
+    );
 }
