@@ -7,7 +7,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
+    let args = match cli::Cli::try_parse_from(cli::mark_exclusions(std::env::args_os().collect())) {
         Ok(args) => args,
         Err(e) => return ExitCode::from(cli::report_parse_error(&e)),
     };

@@ -1,7 +1,7 @@
 //! `reprise demo`, `reprise check` and `reprise stats`.
 
 use super::output::{hours, kind_label};
-use super::{CliError, CliResult, Ctx};
+use super::{journal_exists, CliError, CliResult, Ctx};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use reprise::demo::DemoOptions;
@@ -77,14 +77,35 @@ struct CheckOutput<'a> {
 }
 
 pub fn check(ctx: &mut Ctx) -> CliResult {
+    if !journal_exists(&ctx.journal)? {
+        return Err(ctx.missing());
+    }
+    // Opening a journal migrates it, or fills in a new one, so a journal that needs either is
+    // reported instead: a check looks and never changes.
+    let looked = look(&ctx.journal);
+    if let Some(Looked::NeedsWriting(why)) = looked {
+        return Err(CliError::Failed(why));
+    }
     // The search index can only be checked over a writable connection (FTS5's integrity check
     // is an INSERT), so take the lock when it is free — nothing is written — and otherwise
-    // check the rest without disturbing the process that holds it.
-    let (store, full) = match Store::open(&ctx.journal) {
-        Ok(store) => (store, true),
-        Err(reprise::Error::Busy { .. }) => (ctx.read()?, false),
-        Err(e) => return Err(e.into()),
+    // check the rest without disturbing the process that holds it. Opening for writing also
+    // refreshes stale built-in templates, so then the index is left unchecked too.
+    let (store, skipped) = if matches!(looked, Some(Looked::StaleTemplates)) {
+        (
+            ctx.read()?,
+            Some("a newer Reprise's built-in templates are not installed yet"),
+        )
+    } else {
+        match Store::open(&ctx.journal) {
+            Ok(store) => (store, None),
+            Err(reprise::Error::Busy { .. }) => (
+                ctx.read()?,
+                Some("the journal is open for writing in another process"),
+            ),
+            Err(e) => return Err(e.into()),
+        }
     };
+    let full = skipped.is_none();
     let report = store.check()?;
     let problems = report.integrity.len() + report.foreign_keys.len() + report.search_index.len();
     ctx.out.either(
@@ -102,7 +123,8 @@ pub fn check(ctx: &mut Ctx) -> CliResult {
             for (name, lines, checked) in sections {
                 if !checked {
                     out.line(format!(
-                        "{name}: not checked (the journal is open for writing in another process)"
+                        "{name}: not checked ({})",
+                        skipped.unwrap_or_default()
                     ))?;
                 } else if lines.is_empty() {
                     out.line(format!("{name}: ok"))?;
@@ -123,6 +145,62 @@ pub fn check(ctx: &mut Ctx) -> CliResult {
         )));
     }
     Ok(())
+}
+
+/// What a look at a journal, without opening it as a [`Store`] would, found that rules out a
+/// plain check.
+enum Looked {
+    /// It needs migrating, or is an empty file: opening it would write to it.
+    NeedsWriting(String),
+    /// Its built-in templates are older than this build's, which opening for writing updates.
+    StaleTemplates,
+}
+
+/// Looks at the journal at `path` over a read-only connection of its own; `None` when it is
+/// current, or when the look failed (opening it then reports why, without writing).
+fn look(path: &Path) -> Option<Looked> {
+    use reprise::store::{schema, APPLICATION_ID};
+    use rusqlite::{Connection, OpenFlags, OptionalExtension};
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).ok()?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .ok()?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .ok()?;
+    let shown = path.display();
+    if app_id == 0 && objects == 0 {
+        return Some(Looked::NeedsWriting(format!(
+            "{shown} is empty, not a journal yet; there is nothing to check"
+        )));
+    }
+    if app_id != APPLICATION_ID {
+        return None;
+    }
+    let found = schema::version(&conn).ok()?;
+    if found < schema::CURRENT_VERSION {
+        return Some(Looked::NeedsWriting(format!(
+            "the journal at {shown} needs migrating (schema {found}; this build uses {}), which \
+             check does not do; any other command (e.g. `reprise list`) or the desktop app \
+             migrates it after making a backup",
+            schema::CURRENT_VERSION
+        )));
+    }
+    for t in reprise::store::builtin_templates().ok()? {
+        let stored: Option<String> = conn
+            .query_row(
+                "SELECT updated_at FROM templates WHERE id = ?1",
+                [t.id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()?;
+        if stored.as_deref() != Some(reprise::model::format_ts(&t.updated_at).as_str()) {
+            return Some(Looked::StaleTemplates);
+        }
+    }
+    None
 }
 
 #[derive(Serialize)]
@@ -152,34 +230,6 @@ struct Stats {
 }
 
 pub fn stats(ctx: &mut Ctx) -> CliResult {
-    let store = ctx.read()?;
-    let live = EntryFilter::default();
-    let count = |f: &EntryFilter| store.count_entries(f);
-    let mut by_kind = BTreeMap::new();
-    for kind in EntryKind::ALL {
-        by_kind.insert(
-            kind.as_str(),
-            count(&EntryFilter {
-                kind: Some(*kind),
-                ..EntryFilter::default()
-            })?,
-        );
-    }
-    let mut templates_used = Vec::new();
-    for t in store.list_templates()? {
-        let n = count(&EntryFilter {
-            template: Some(t.id.to_string()),
-            ..EntryFilter::default()
-        })?;
-        if n > 0 {
-            templates_used.push(TemplateUse {
-                key: t.key,
-                name: t.name,
-                entries: n,
-            });
-        }
-    }
-    templates_used.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.key.cmp(&b.key)));
     let year = chrono::Local::now().date_naive().year();
     let (Some(jan), Some(dec)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
@@ -189,55 +239,43 @@ pub fn stats(ctx: &mut Ctx) -> CliResult {
             "{year} is not a year this calendar knows"
         )));
     };
-    let last_day = store
-        .list_entries(&EntryFilter {
-            limit: Some(1),
-            ..EntryFilter::default()
-        })?
-        .items
-        .first()
-        .map(|e| e.occurred_on);
-    let stats = Stats {
-        journal: store.path().to_path_buf(),
-        file_bytes: file_bytes(store.path()),
-        entries: count(&live)?,
-        by_kind,
-        starred: count(&EntryFilter {
-            starred: true,
-            ..EntryFilter::default()
-        })?,
-        trashed: count(&EntryFilter {
-            trash: true,
-            ..EntryFilter::default()
-        })?,
-        first_day: match last_day {
-            Some(last) => Some(first_day(&store, last)?),
-            None => None,
+    let stats = match ctx.read_if_any()? {
+        Some(store) => gather(&store, jan, dec)?,
+        // The default location has no journal yet: all is nought, and nothing is created.
+        None => Stats {
+            journal: ctx.journal.clone(),
+            file_bytes: 0,
+            entries: 0,
+            by_kind: EntryKind::ALL.iter().map(|k| (k.as_str(), 0)).collect(),
+            starred: 0,
+            trashed: 0,
+            first_day: None,
+            last_day: None,
+            tags: 0,
+            templates_used: Vec::new(),
+            cpd_this_year: CpdSummary {
+                since: jan,
+                until: dec,
+                by_type: Vec::new(),
+                activities: 0,
+                hours: 0.0,
+                participatory_hours: 0.0,
+            },
+            people: 0,
+            relationships: 0,
+            mentoring_sessions: 0,
+            open_actions: 0,
         },
-        last_day,
-        tags: store
-            .list_tags()?
-            .iter()
-            .filter(|t| t.entries + t.cpd > 0)
-            .count(),
-        templates_used,
-        cpd_this_year: store.cpd_summary(jan, dec)?,
-        people: store.list_people()?.len(),
-        relationships: store.list_relationships()?.len(),
-        mentoring_sessions: store.list_sessions(None)?.len(),
-        open_actions: store
-            .list_actions()?
-            .iter()
-            .filter(|a| matches!(a.status, ActionStatus::Open | ActionStatus::InProgress))
-            .count(),
     };
+    let exists = stats.journal.is_file();
     ctx.out.either(&stats, |out| {
         let s = &stats;
-        out.line(format!(
-            "Journal         {} ({})",
-            s.journal.display(),
+        let size = if exists {
             size(s.file_bytes)
-        ))?;
+        } else {
+            "not created yet".to_owned()
+        };
+        out.line(format!("Journal         {} ({size})", s.journal.display()))?;
         let kinds: Vec<String> = EntryKind::ALL
             .iter()
             .map(|k| {
@@ -281,6 +319,79 @@ pub fn stats(ctx: &mut Ctx) -> CliResult {
             "Relationships   {} ({} session notes, {} open actions)",
             s.relationships, s.mentoring_sessions, s.open_actions
         ))
+    })
+}
+
+/// The figures `stats` prints, for the calendar year from `jan` to `dec`.
+fn gather(store: &Store, jan: NaiveDate, dec: NaiveDate) -> CliResult<Stats> {
+    let live = EntryFilter::default();
+    let count = |f: &EntryFilter| store.count_entries(f);
+    let mut by_kind = BTreeMap::new();
+    for kind in EntryKind::ALL {
+        by_kind.insert(
+            kind.as_str(),
+            count(&EntryFilter {
+                kind: Some(*kind),
+                ..EntryFilter::default()
+            })?,
+        );
+    }
+    let mut templates_used = Vec::new();
+    for t in store.list_templates()? {
+        let n = count(&EntryFilter {
+            template: Some(t.id.to_string()),
+            ..EntryFilter::default()
+        })?;
+        if n > 0 {
+            templates_used.push(TemplateUse {
+                key: t.key,
+                name: t.name,
+                entries: n,
+            });
+        }
+    }
+    templates_used.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.key.cmp(&b.key)));
+    let last_day = store
+        .list_entries(&EntryFilter {
+            limit: Some(1),
+            ..EntryFilter::default()
+        })?
+        .items
+        .first()
+        .map(|e| e.occurred_on);
+    Ok(Stats {
+        journal: store.path().to_path_buf(),
+        file_bytes: file_bytes(store.path()),
+        entries: count(&live)?,
+        by_kind,
+        starred: count(&EntryFilter {
+            starred: true,
+            ..EntryFilter::default()
+        })?,
+        trashed: count(&EntryFilter {
+            trash: true,
+            ..EntryFilter::default()
+        })?,
+        first_day: match last_day {
+            Some(last) => Some(first_day(store, last)?),
+            None => None,
+        },
+        last_day,
+        tags: store
+            .list_tags()?
+            .iter()
+            .filter(|t| t.entries + t.cpd > 0)
+            .count(),
+        templates_used,
+        cpd_this_year: store.cpd_summary(jan, dec)?,
+        people: store.list_people()?.len(),
+        relationships: store.list_relationships()?.len(),
+        mentoring_sessions: store.list_sessions(None)?.len(),
+        open_actions: store
+            .list_actions()?
+            .iter()
+            .filter(|a| matches!(a.status, ActionStatus::Open | ActionStatus::InProgress))
+            .count(),
     })
 }
 

@@ -99,8 +99,9 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> CliResult {
         activity_type: a.activity_type,
         started_on: a.date.unwrap_or_else(|| chrono::Local::now().date_naive()),
         ended_on: a.end_date,
-        hours: a.hours,
-        participatory_hours: a.participatory_hours,
+        // Adding zero stores `--hours=-0` as 0, not as -0.0.
+        hours: a.hours + 0.0,
+        participatory_hours: a.participatory_hours + 0.0,
         provider: a.provider,
         description: a.description,
         outcomes: a.outcomes,

@@ -119,6 +119,20 @@ pub struct EditArgs {
     /// The day it is about: YYYY-MM-DD, today or yesterday.
     #[arg(long, value_parser = parse_day, value_name = "DAY")]
     date: Option<NaiveDate>,
+    /// Make it this kind: reflection, quick-note or session-record.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<EntryKind>,
+    /// Mark it as written from this template (key, id or name), which also gives it the
+    /// template's kind unless --kind says otherwise; e.g. turn a quick note into a reflection
+    /// with --template gibbs.
+    #[arg(long, value_name = "KEY")]
+    template: Option<String>,
+    /// Star it.
+    #[arg(long, conflicts_with = "unstarred")]
+    starred: bool,
+    /// Take its star away.
+    #[arg(long)]
+    unstarred: bool,
 }
 
 /// `reprise delete`.
@@ -165,33 +179,13 @@ enum TemplatesCommand {
 }
 
 pub fn new(ctx: &mut Ctx, a: NewArgs) -> CliResult {
-    // The journal's lock is not held while an editor is open, so the desktop app can keep
-    // writing meanwhile.
+    // The journal's lock is taken before anything is typed, so that a journal open for writing
+    // elsewhere is reported before the text is written rather than after.
+    let store = ctx.write()?;
     let template = match &a.template {
-        Some(key) => Some(ctx.read()?.get_template(key)?),
+        Some(key) => Some(store.get_template(key)?),
         None => None,
     };
-    let body = match a.body {
-        Some(b) => b,
-        None => match piped_stdin()? {
-            Some(text) => text,
-            None => {
-                let scaffold = template.as_ref().map(|t| t.scaffold()).unwrap_or_default();
-                let text = edit_text(&scaffold)?;
-                if text.trim().is_empty() || text.trim() == scaffold.trim() {
-                    return Err(CliError::Failed(
-                        "nothing written; no entry was saved".into(),
-                    ));
-                }
-                text
-            }
-        },
-    };
-    if body.trim().is_empty() && a.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        return Err(CliError::Failed(
-            "nothing written; no entry was saved".into(),
-        ));
-    }
     let session = a.session.facts();
     let kind = a
         .kind
@@ -201,17 +195,47 @@ pub fn new(ctx: &mut Ctx, a: NewArgs) -> CliResult {
         } else {
             EntryKind::Reflection
         });
-    let input = EntryInput {
+    let mut input = EntryInput {
         kind,
         title: a.title.unwrap_or_default(),
-        body,
+        body: String::new(),
         occurred_on: a.date,
-        template_id: template.map(|t| t.id),
+        template_id: template.as_ref().map(|t| t.id),
         tags: split_tags(&a.tags),
         session,
         ..EntryInput::default()
     };
-    let entry = ctx.write()?.create_entry(&input)?;
+    let mut draft = None;
+    input.body = match a.body {
+        Some(b) => b,
+        None => match piped_stdin()? {
+            Some(text) if !text.trim().is_empty() => text,
+            // Nothing on standard input (such as /dev/null), as with `edit`, means the editor
+            // when there is one to write in and no title was given.
+            Some(text) if !input.title.trim().is_empty() || configured_editor().is_none() => text,
+            _ => {
+                // A mistake in the flags is worth hearing about before the typing, not after.
+                input.validated()?;
+                let scaffold = template.as_ref().map(|t| t.scaffold()).unwrap_or_default();
+                let edited = edit_text(&scaffold)?;
+                if edited.text.trim().is_empty() || edited.text.trim() == scaffold.trim() {
+                    return Err(CliError::Failed(
+                        "nothing written; no entry was saved".into(),
+                    ));
+                }
+                draft = Some(edited.draft);
+                edited.text
+            }
+        },
+    };
+    if input.body.trim().is_empty() && input.title.trim().is_empty() {
+        return Err(CliError::Failed(
+            "nothing written; no entry was saved".into(),
+        ));
+    }
+    let entry = store
+        .create_entry(&input)
+        .map_err(|e| Draft::keep_on_failure(draft, e.into()))?;
     let id = entry.id;
     ctx.out.either(&entry, |out| out.line(id))
 }
@@ -236,7 +260,15 @@ pub fn collect_entries(
 }
 
 pub fn list(ctx: &mut Ctx, a: ListArgs) -> CliResult {
-    let store = ctx.read()?;
+    let Some(store) = ctx.read_if_any()? else {
+        // The default location has no journal yet: show it empty, without creating it.
+        if a.count {
+            return ctx.out.count(0);
+        }
+        return ctx
+            .out
+            .either(&[] as &[EntrySummary], |out| out.line("No entries yet."));
+    };
     let filter = EntryFilter {
         starred: a.starred,
         trash: a.trash,
@@ -355,54 +387,96 @@ pub fn show(ctx: &mut Ctx, a: ShowArgs) -> CliResult {
 }
 
 pub fn edit(ctx: &mut Ctx, a: EditArgs) -> CliResult {
-    let (id, current) = {
-        let store = ctx.read()?;
-        let id = store.resolve_entry_id(&a.id)?;
-        (id, store.get_entry(id)?)
+    // The journal's lock is taken before the editor opens, so that a journal open for writing
+    // elsewhere is reported before anything is typed.
+    let store = ctx.write_existing()?;
+    let id = store.resolve_entry_id(&a.id)?;
+    let current = store.get_entry(id)?;
+    let template = match &a.template {
+        Some(key) => Some(store.get_template(key)?),
+        None => None,
     };
-    let other_changes = a.title.is_some() || !a.tags.is_empty() || a.date.is_some();
+    let starred = match (a.starred, a.unstarred) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let other_changes = a.title.is_some()
+        || !a.tags.is_empty()
+        || a.date.is_some()
+        || a.kind.is_some()
+        || template.is_some()
+        || starred.is_some();
+    let change = |input: &mut EntryInput| {
+        if let Some(t) = &a.title {
+            input.title.clone_from(t);
+        }
+        if !a.tags.is_empty() {
+            input.tags = split_tags(&a.tags);
+        }
+        if let Some(d) = a.date {
+            input.occurred_on = Some(d);
+        }
+        if let Some(t) = &template {
+            input.template_id = Some(t.id);
+            input.kind = t.kind;
+        }
+        if let Some(k) = a.kind {
+            input.kind = k;
+        }
+        if let Some(s) = starred {
+            input.starred = s;
+        }
+    };
+    let mut draft = None;
     let body = match a.body {
         Some(b) => Some(b),
         None => match piped_stdin()?.filter(|t| !t.trim().is_empty()) {
             Some(text) => Some(text),
             None if other_changes => None,
             None => {
-                let text = edit_text(&current.body)?;
-                if text.trim().is_empty() {
+                let mut input = EntryInput::from(&current);
+                change(&mut input);
+                // A mistake in the flags is worth hearing about before the typing, not after.
+                input.validated()?;
+                let edited = edit_text(&current.body)?;
+                if edited.text.trim().is_empty() {
                     return Err(CliError::Failed(
                         "nothing written; the entry was not changed".into(),
                     ));
                 }
-                Some(text)
+                draft = Some(edited.draft);
+                Some(edited.text)
             }
         },
     };
-    let store = ctx.write()?;
-    // Read again under the lock, so a change made meanwhile elsewhere is kept.
-    let mut input = EntryInput::from(&store.get_entry(id)?);
-    if let Some(b) = body {
-        input.body = b;
-    }
-    if let Some(t) = a.title {
-        input.title = t;
-    }
-    if !a.tags.is_empty() {
-        input.tags = split_tags(&a.tags);
-    }
-    if let Some(d) = a.date {
-        input.occurred_on = Some(d);
-    }
-    let entry = if input == EntryInput::from(&current) {
-        current
-    } else {
-        store.update_entry(id, &input)?
-    };
+    let saved = (|| -> CliResult<_> {
+        // Read again before writing, and refuse to replace a change made since the entry was
+        // read (by a writer that does not take the journal's lock).
+        let latest = store.get_entry(id)?;
+        if latest.updated_at != current.updated_at {
+            return Err(CliError::Failed(format!(
+                "entry {} was changed elsewhere while you were editing it; nothing was saved",
+                short_entry_id(&store, id)
+            )));
+        }
+        let mut input = EntryInput::from(&latest);
+        if let Some(b) = body {
+            input.body = b;
+        }
+        change(&mut input);
+        if input == EntryInput::from(&latest) {
+            return Ok(latest);
+        }
+        Ok(store.update_entry(id, &input)?)
+    })();
+    let entry = saved.map_err(|e| Draft::keep_on_failure(draft, e))?;
     let line = format!("saved {}", short_entry_id(&store, entry.id));
     ctx.out.either(&entry, |out| out.line(line))
 }
 
 pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> CliResult {
-    let store = ctx.write()?;
+    let store = ctx.write_existing()?;
     let id = store.resolve_entry_id(&a.id)?;
     if a.permanently {
         let title = store.get_entry(id)?.title;
@@ -424,7 +498,7 @@ pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> CliResult {
 }
 
 pub fn restore(ctx: &mut Ctx, a: RestoreArgs) -> CliResult {
-    let store = ctx.write()?;
+    let store = ctx.write_existing()?;
     let id = store.resolve_entry_id(&a.id)?;
     store.restore_entry(id)?;
     let entry = store.get_entry(id)?;
@@ -455,7 +529,11 @@ pub fn tags(ctx: &mut Ctx) -> CliResult {
 pub fn templates(ctx: &mut Ctx, a: TemplatesArgs) -> CliResult {
     match a.action.unwrap_or(TemplatesCommand::List) {
         TemplatesCommand::List => {
-            let templates = ctx.read()?.list_templates()?;
+            let templates = match ctx.read_if_any()? {
+                Some(store) => store.list_templates()?,
+                // No journal yet at the default location: the built-ins are all there is.
+                None => reprise::store::builtin_templates()?,
+            };
             ctx.out.either(&templates, |out| {
                 let width = templates.iter().map(|t| t.key.len()).max().unwrap_or(0);
                 for t in &templates {
@@ -471,7 +549,10 @@ pub fn templates(ctx: &mut Ctx, a: TemplatesArgs) -> CliResult {
             })
         }
         TemplatesCommand::Show { key } => {
-            let t = ctx.read()?.get_template(&key)?;
+            let t = match ctx.read_if_any()? {
+                Some(store) => store.get_template(&key)?,
+                None => builtin_template(&key)?,
+            };
             ctx.out.either(&t, |out| {
                 let origin = if t.builtin { "built in" } else { "your own" };
                 out.line(format!(
@@ -515,13 +596,36 @@ fn piped_stdin() -> CliResult<Option<String>> {
     Ok(Some(text))
 }
 
-/// A private temporary file that is removed however the edit ends, since it holds a draft of
-/// an entry.
-struct Draft(PathBuf);
+/// A built-in template by id, key or name, for when there is no journal yet.
+fn builtin_template(key: &str) -> CliResult<reprise::model::Template> {
+    let wanted = key.trim();
+    reprise::store::builtin_templates()?
+        .into_iter()
+        .find(|t| {
+            t.id.to_string() == wanted
+                || t.key.eq_ignore_ascii_case(wanted)
+                || t.name.to_lowercase() == wanted.to_lowercase()
+        })
+        .ok_or_else(|| {
+            CliError::Core(reprise::Error::NotFound {
+                entity: "template",
+                id: wanted.to_owned(),
+            })
+        })
+}
+
+/// A private temporary file holding a draft of an entry. It is removed when dropped, since it
+/// holds private writing, unless it is kept because what it holds could not be saved.
+struct Draft {
+    path: PathBuf,
+    kept: bool,
+}
 
 impl Drop for Draft {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -539,25 +643,53 @@ impl Draft {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let io = |e: std::io::Error, path: &Path| CliError::Core(reprise::Error::io(path, e));
         let mut file = options.open(&path).map_err(|e| io(e, &path))?;
-        let draft = Draft(path);
+        let draft = Draft { path, kept: false };
         file.write_all(text.as_bytes())
-            .map_err(|e| io(e, &draft.0))?;
+            .map_err(|e| io(e, &draft.path))?;
         Ok(draft)
+    }
+
+    /// Keeps the file, and adds where it is to the one line that reports `e`.
+    fn keep(mut self, e: CliError) -> CliError {
+        self.kept = true;
+        let line = format!("{e}; your text is kept in {}", self.path.display());
+        match e {
+            CliError::Usage(_) => CliError::Usage(line),
+            _ => CliError::Failed(line),
+        }
+    }
+
+    /// `e`, having kept `draft` (when there is one) because its text was not saved.
+    fn keep_on_failure(draft: Option<Draft>, e: CliError) -> CliError {
+        match draft {
+            Some(d) => d.keep(e),
+            None => e,
+        }
     }
 }
 
-/// Opens `$VISUAL` (or `$EDITOR`) on `initial` and returns what was saved.
-fn edit_text(initial: &str) -> CliResult<String> {
-    let editor = ["VISUAL", "EDITOR"]
+/// What was written in the editor, and the file it is still in (removed when dropped).
+struct Edited {
+    text: String,
+    draft: Draft,
+}
+
+/// `$VISUAL`, or else `$EDITOR`, when either is set.
+fn configured_editor() -> Option<String> {
+    ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())
         .find(|v| !v.trim().is_empty())
-        .ok_or_else(|| {
-            CliError::Failed(
-                "no editor to write in: set $VISUAL or $EDITOR, pass --body, or pipe the text in"
-                    .into(),
-            )
-        })?;
+}
+
+/// Opens `$VISUAL` (or `$EDITOR`) on `initial` and returns what was saved.
+fn edit_text(initial: &str) -> CliResult<Edited> {
+    let editor = configured_editor().ok_or_else(|| {
+        CliError::Failed(
+            "no editor to write in: set $VISUAL or $EDITOR, pass --body, or pipe the text in"
+                .into(),
+        )
+    })?;
     let draft = Draft::create(initial)?;
     // The setting may carry arguments and quoting ("code --wait"), so on Unix the shell reads
     // it, as git does; elsewhere it is split on spaces.
@@ -575,13 +707,21 @@ fn edit_text(initial: &str) -> CliResult<String> {
         c
     };
     let status = command
-        .arg(&draft.0)
+        .arg(&draft.path)
         .status()
         .map_err(|e| CliError::Failed(format!("cannot start the editor {editor:?}: {e}")))?;
+    let text = std::fs::read_to_string(&draft.path)
+        .map_err(|e| CliError::Core(reprise::Error::io(&draft.path, e)));
     if !status.success() {
-        return Err(CliError::Failed(format!(
-            "the editor {editor:?} failed ({status}); nothing written"
-        )));
+        let failed = CliError::Failed(format!(
+            "the editor {editor:?} failed ({status}); nothing was saved"
+        ));
+        // An editor told to give up (vim's :cq) leaves the text as it was; anything else
+        // written before it failed is kept.
+        return Err(match text {
+            Ok(t) if !t.trim().is_empty() && t != initial => draft.keep(failed),
+            _ => failed,
+        });
     }
-    std::fs::read_to_string(&draft.0).map_err(|e| CliError::Core(reprise::Error::io(&draft.0, e)))
+    Ok(Edited { text: text?, draft })
 }

@@ -256,7 +256,7 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
             notes,
             attendees,
         } => {
-            let store = ctx.write()?;
+            let store = ctx.write_existing()?;
             let relationships = store.list_relationships()?;
             let rel_id = relationship_id(&relationships, &relationship)?;
             let people = store.list_people()?;
@@ -340,7 +340,7 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
             ctx.out.either(&a, |out| out.line(id))
         }
         MentoringCommand::ActionDone { id } => {
-            let store = ctx.write()?;
+            let store = ctx.write_existing()?;
             let actions = store.list_actions()?;
             let title: &dyn Fn(&Action) -> &str = &|a| a.title.as_str();
             let id = resolve(&actions, &id, "action", |a| a.id, Some(title))?;

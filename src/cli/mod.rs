@@ -18,9 +18,10 @@ use clap::{Args, Parser, Subcommand};
 use reprise::model::{CpdType, EntryKind, RelationshipKind};
 use reprise::Store;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use output::Out;
+pub use search::mark_exclusions;
 
 /// Reprise: a private, offline journal for reflective practice, mentoring and CPD.
 #[derive(Debug, Parser)]
@@ -135,18 +136,122 @@ pub type CliResult<T = ()> = Result<T, CliError>;
 /// What every command gets: where the journal is and where to print.
 pub struct Ctx {
     journal: PathBuf,
+    /// True when `--journal` or `REPRISE_JOURNAL` named the journal, rather than the default
+    /// location being used.
+    named: bool,
     out: Out,
 }
 
 impl Ctx {
-    /// Opens the journal for reading only, so that it works while the desktop app has it.
+    /// Opens an existing journal for reading only, so that it works while the desktop app has
+    /// it.
+    ///
+    /// A read never creates a journal: with none at the path, this fails with one line saying
+    /// how to make one.
     fn read(&self) -> CliResult<Store> {
+        if !journal_exists(&self.journal)? {
+            return Err(self.missing());
+        }
         Ok(Store::open_read_only(&self.journal)?)
     }
 
-    /// Opens the journal for writing (takes its lock).
+    /// As [`Ctx::read`], but `None` when the default location has no journal yet, so that a
+    /// first `reprise list` shows an empty journal instead of creating one. A journal named
+    /// with `--journal` or `REPRISE_JOURNAL` must exist, since a typo there should not look
+    /// like an empty journal.
+    fn read_if_any(&self) -> CliResult<Option<Store>> {
+        if !self.named && !journal_exists(&self.journal)? {
+            return Ok(None);
+        }
+        self.read().map(Some)
+    }
+
+    /// Opens the journal for writing (takes its lock), creating it when there is none.
     fn write(&self) -> CliResult<Store> {
-        Ok(Store::open(&self.journal)?)
+        journal_exists(&self.journal)?;
+        self.open_for_writing()
+    }
+
+    /// Opens an existing journal for writing, for commands that change a record that must
+    /// already be there.
+    fn write_existing(&self) -> CliResult<Store> {
+        if !journal_exists(&self.journal)? {
+            return Err(self.missing());
+        }
+        self.open_for_writing()
+    }
+
+    /// [`Store::open`], saying plainly when the journal's folder may not be written in (its
+    /// lock file, or a new journal, cannot be created there).
+    fn open_for_writing(&self) -> CliResult<Store> {
+        Store::open(&self.journal).map_err(|e| match e {
+            reprise::Error::Io { path, source }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                CliError::Failed(format!(
+                    "cannot write the journal at {}: permission denied on {}",
+                    self.journal.display(),
+                    path.display()
+                ))
+            }
+            e => e.into(),
+        })
+    }
+
+    /// The error for a command that needs a journal when there is none.
+    fn missing(&self) -> CliError {
+        CliError::Failed(format!(
+            "no journal at {} (create one with `reprise new` or `reprise demo`)",
+            self.journal.display()
+        ))
+    }
+}
+
+/// Whether there is a journal file at `path`, saying plainly — before SQLite can only call it
+/// a "disk I/O error" — when the path names a folder, runs through a file, or cannot be
+/// reached or read.
+fn journal_exists(path: &Path) -> CliResult<bool> {
+    use std::io::ErrorKind;
+    let shown = path.display();
+    let failed = |m: String| Err(CliError::Failed(m));
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => failed(format!(
+            "{shown} is a folder, not a journal file; pass the journal file's path instead \
+             (e.g. {})",
+            path.join(reprise::store::JOURNAL_FILE_NAME).display()
+        )),
+        Ok(_) => match std::fs::File::open(path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::PermissionDenied => failed(format!(
+                "cannot read the journal at {shown}: permission denied"
+            )),
+            Err(e) => failed(format!("cannot read the journal at {shown}: {e}")),
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => {
+            // The nearest folder above the journal that can be looked at is where the path
+            // stops working: a file standing where a folder should be, or a folder that may
+            // not be entered.
+            let blocker = path.ancestors().skip(1).find_map(|a| {
+                let a = if a.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    a
+                };
+                std::fs::metadata(a).ok().map(|m| (a, m.is_dir()))
+            });
+            match blocker {
+                Some((a, false)) => failed(format!(
+                    "{} is a file, not a folder, so there can be no journal at {shown}",
+                    a.display()
+                )),
+                Some((a, true)) if e.kind() == ErrorKind::PermissionDenied => failed(format!(
+                    "cannot reach the journal at {shown}: permission denied on the folder {}",
+                    a.display()
+                )),
+                _ => failed(format!("cannot reach the journal at {shown}: {e}")),
+            }
+        }
     }
 }
 
@@ -155,12 +260,13 @@ impl Ctx {
 /// # Errors
 /// Whatever the command failed with, to be reported as one line.
 pub fn run(cli: Cli) -> CliResult {
-    let journal = match cli.journal.filter(|p| !p.as_os_str().is_empty()) {
-        Some(p) => p,
-        None => reprise::store::default_journal_path()?,
-    };
+    let named = cli.journal.filter(|p| !p.as_os_str().is_empty());
     let mut ctx = Ctx {
-        journal,
+        named: named.is_some(),
+        journal: match named {
+            Some(p) => p,
+            None => reprise::store::default_journal_path()?,
+        },
         out: Out::new(cli.json),
     };
     match cli.command {

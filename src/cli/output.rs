@@ -107,9 +107,15 @@ pub fn relationship_label(kind: RelationshipKind) -> &'static str {
     }
 }
 
-/// Hours to one decimal place.
+/// Hours to one decimal place, never "-0.0".
 pub fn hours(h: f64) -> String {
-    format!("{h:.1}")
+    // Adding zero turns -0.0 into 0.0; a tiny negative that rounds to nought prints as 0.0 too.
+    let h = h + 0.0;
+    let text = format!("{h:.1}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => text,
+    }
 }
 
 /// Tags as `#one #two`.
@@ -213,6 +219,15 @@ pub fn resolve<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hours_are_never_negative_nought() {
+        assert_eq!(hours(-0.0), "0.0");
+        assert_eq!(hours([0.0f64; 0].iter().sum()), "0.0");
+        assert_eq!(hours(-0.01), "0.0");
+        assert_eq!(hours(7.5), "7.5");
+        assert_eq!(hours(-1.0), "-1.0");
+    }
 
     #[test]
     fn short_ids_grow_until_they_are_unique() {

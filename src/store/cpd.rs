@@ -124,8 +124,12 @@ impl Store {
                 since,
                 until,
                 activities: by_type.iter().map(|t| t.activities).sum(),
-                hours: by_type.iter().map(|t| t.hours).sum(),
-                participatory_hours: by_type.iter().map(|t| t.participatory_hours).sum(),
+                // Not `sum()`: an empty f64 sum is -0.0, which prints as "-0.0 hours".
+                hours: by_type.iter().map(|t| t.hours).fold(0.0, |a, b| a + b),
+                participatory_hours: by_type
+                    .iter()
+                    .map(|t| t.participatory_hours)
+                    .fold(0.0, |a, b| a + b),
                 by_type,
             })
         })

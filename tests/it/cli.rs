@@ -81,6 +81,45 @@ impl Cli {
         failed(&self.run(args), args)
     }
 
+    /// Makes an empty journal, as the first write command would.
+    fn create(&self) {
+        drop(reprise::Store::open(self.journal()).unwrap());
+    }
+
+    /// Runs a command with extra environment variables.
+    fn run_env(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
+        let mut c = self.command();
+        c.arg("--journal").arg(self.journal()).args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    /// An executable shell script in the test's folder, to stand in for `$EDITOR`; it gets
+    /// the draft's path as `$1`.
+    #[cfg(unix)]
+    fn editor(&self, name: &str, script: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    /// The drafts `reprise` left in `tmp`.
+    fn drafts(tmp: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("reprise-") && n.ends_with(".md"))
+            })
+            .collect()
+    }
+
     /// Writes an entry and returns its id.
     fn entry(&self, title: &str, body: &str, extra: &[&str]) -> String {
         let mut args = vec!["new", "--title", title, "--body", body];
@@ -373,6 +412,7 @@ fn a_deleted_entry_goes_to_the_trash_and_can_be_restored() {
 #[test]
 fn templates_lists_the_nine_built_ins() {
     let cli = Cli::new();
+    cli.create();
     let list = cli.ok(&["templates"]);
     for key in [
         "gibbs",
@@ -607,7 +647,7 @@ fn a_demo_journal_has_stats_listings_search_and_passes_check() {
         40
     );
     assert!(
-        cli.json(&["search", "session", "--count"])["count"]
+        cli.json(&["search", "--count", "session"])["count"]
             .as_u64()
             .unwrap()
             > 0
@@ -755,6 +795,7 @@ fn the_reprise_journal_variable_is_honoured() {
         !cli.journal().exists(),
         "nothing went to the test's --journal path"
     );
+    cli.create();
     let both = cli
         .command()
         .env("REPRISE_JOURNAL", &path)
@@ -818,4 +859,442 @@ fn a_jrnl_export_can_be_imported() {
         "1",
         "importing again adds nothing"
     );
+}
+
+/// The path `reprise` named after "your text is kept in" in an error line.
+fn kept_path(err: &str) -> PathBuf {
+    let (_, path) = err
+        .split_once("your text is kept in ")
+        .unwrap_or_else(|| panic!("no kept text named in {err:?}"));
+    PathBuf::from(path.trim())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_journal_open_elsewhere_is_reported_before_the_editor_opens() {
+    let cli = Cli::new();
+    let id = cli.entry("Held", "body", &[]);
+    let opened = cli.dir.path().join("editor-opened");
+    let editor = cli.editor(
+        "editor",
+        &format!("touch '{}'; echo 'typed' > \"$1\"", opened.display()),
+    );
+    let _desktop = reprise::Store::open(cli.journal()).unwrap();
+    for args in [&["new"][..], &["edit", &id]] {
+        let err = failed(&cli.run_env(args, &[("EDITOR", &editor)]), args);
+        assert!(err.contains("open for writing in another"), "{err}");
+        assert!(!opened.exists(), "{args:?} opened the editor first");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn text_typed_in_the_editor_is_kept_when_it_cannot_be_saved() {
+    let cli = Cli::new();
+    let tmp = cli.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // More than the 2 MiB a body may hold: it fails validation only after the typing.
+    let huge = cli.editor(
+        "huge",
+        "printf 'Too long\\n' > \"$1\"; head -c 3000000 /dev/zero | tr '\\0' 'a' >> \"$1\"",
+    );
+    let env = [("EDITOR", huge.as_path()), ("TMPDIR", tmp.as_path())];
+
+    let err = failed(&cli.run_env(&["new"], &env), &["new"]);
+    assert!(err.contains("body"), "{err}");
+    let kept = kept_path(&err);
+    assert!(kept.starts_with(&tmp), "{kept:?}");
+    assert!(std::fs::read_to_string(&kept)
+        .unwrap()
+        .starts_with("Too long\naaa"));
+    std::fs::remove_file(&kept).unwrap();
+    assert_eq!(cli.ok(&["list", "--count"]).trim(), "0");
+
+    let id = cli.entry("Short", "short body", &[]);
+    let err = failed(&cli.run_env(&["edit", &id], &env), &["edit"]);
+    let kept = kept_path(&err);
+    assert!(std::fs::read_to_string(&kept)
+        .unwrap()
+        .starts_with("Too long\n"));
+    std::fs::remove_file(&kept).unwrap();
+    assert_eq!(cli.json(&["show", &id])["body"], "short body");
+
+    // Saved text leaves no draft behind.
+    let fine = cli.editor("fine", "printf 'Saved words\\n\\nMore.\\n' > \"$1\"");
+    let env = [("EDITOR", fine.as_path()), ("TMPDIR", tmp.as_path())];
+    let out = cli.run_env(&["new"], &env);
+    let new_id = succeeded(&out, &["new"]).trim().to_owned();
+    assert_eq!(cli.json(&["show", &new_id])["title"], "Saved words");
+    succeeded(&cli.run_env(&["edit", &id], &env), &["edit"]);
+    assert_eq!(cli.json(&["show", &id])["body"], "Saved words\n\nMore.\n");
+    assert_eq!(Cli::drafts(&tmp), Vec::<PathBuf>::new());
+
+    // A mistake in the flags is reported before the editor opens.
+    let opened = cli.dir.path().join("opened");
+    let watch = cli.editor("watch", &format!("touch '{}'", opened.display()));
+    let long_title = "t".repeat(400);
+    let err = failed(
+        &cli.run_env(&["new", "--title", &long_title], &[("EDITOR", &watch)]),
+        &["new"],
+    );
+    assert!(err.contains("title"), "{err}");
+    assert!(!opened.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_refuses_to_replace_a_change_made_while_editing() {
+    let cli = Cli::new();
+    let id = cli.entry("Original", "original body", &[]);
+    let tmp = cli.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let opened = cli.dir.path().join("opened");
+    let go = cli.dir.path().join("go");
+    let editor = cli.editor(
+        "slow",
+        &format!(
+            "touch '{}'; while [ ! -e '{}' ]; do sleep 0.05; done; printf 'Rewritten\\n' > \"$1\"",
+            opened.display(),
+            go.display()
+        ),
+    );
+    let child = cli
+        .command()
+        .arg("--journal")
+        .arg(cli.journal())
+        .args(["edit", &id])
+        .env("EDITOR", &editor)
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !opened.exists() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the editor never opened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // A writer that does not take the journal's lock changes the entry meanwhile.
+    {
+        let conn = rusqlite::Connection::open(cli.journal()).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        let n = conn
+            .execute(
+                "UPDATE entries SET title = 'Changed elsewhere', updated_at = '2099-01-01T00:00:00.000Z' WHERE id = ?1",
+                [&id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    std::fs::write(&go, "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = failed(&out, &["edit"]);
+    assert!(err.contains("changed elsewhere"), "{err}");
+    let kept = kept_path(&err);
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "Rewritten\n");
+    let e = cli.json(&["show", &id]);
+    assert_eq!(e["title"], "Changed elsewhere");
+    assert_eq!(e["body"], "original body");
+}
+
+#[test]
+fn edit_can_turn_a_quick_note_into_a_reflection_from_a_template_and_star_it() {
+    let cli = Cli::new();
+    let id = cli.entry("Quick", "a note", &["--kind", "quick-note"]);
+    let gibbs = cli.json(&["templates", "show", "gibbs"]);
+
+    cli.ok(&["edit", &id, "--template", "gibbs", "--starred"]);
+    let e = cli.json(&["show", &id]);
+    assert_eq!(e["kind"], "reflection", "the template's kind comes with it");
+    assert_eq!(e["template_id"], gibbs["id"]);
+    assert_eq!(e["starred"], true);
+    assert_eq!(e["body"], "a note");
+
+    cli.ok(&["edit", &id, "--kind", "session-record", "--unstarred"]);
+    let e = cli.json(&["show", &id]);
+    assert_eq!(e["kind"], "session_record");
+    assert_eq!(e["starred"], false);
+
+    cli.ok(&[
+        "edit",
+        &id,
+        "--template",
+        "Rolfe's What? So what? Now what?",
+        "--kind",
+        "reflection",
+    ]);
+    let e = cli.json(&["show", &id]);
+    assert_eq!(e["kind"], "reflection");
+    assert_eq!(
+        e["template_id"],
+        cli.json(&["templates", "show", "rolfe"])["id"]
+    );
+
+    let err = cli.fails(&["edit", &id, "--template", "no-such-template"]);
+    assert!(err.contains("no-such-template"), "{err}");
+    let err = cli.fails(&["edit", &id, "--starred", "--unstarred"]);
+    assert!(err.contains("--unstarred"), "{err}");
+}
+
+#[test]
+fn excluded_words_need_no_double_dash_and_flags_may_come_anywhere() {
+    let cli = Cli::new();
+    cli.entry("Recorder songs", "songs on the recorder", &[]);
+    cli.entry("Drum songs", "songs on the drums", &["--tag", "ks3"]);
+
+    let found = cli.ok(&["search", "-recorder", "songs"]);
+    assert!(
+        found.contains("Drum songs") && !found.contains("Recorder songs"),
+        "{found}"
+    );
+    let found = cli.ok(&["search", "-hello", "songs"]);
+    assert!(
+        found.contains("Drum songs") && !found.contains("Usage"),
+        "-h is not read as --help: {found}"
+    );
+    assert_eq!(
+        cli.json(&["search", "--count", "-recorder", "songs"]),
+        serde_json::json!({ "count": 1 })
+    );
+    let json = cli.json(&[
+        "search",
+        "--limit",
+        "1",
+        "--tag",
+        "ks3",
+        "-recorder",
+        "songs",
+    ]);
+    assert_eq!(json["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(json["entries"][0]["entry"]["title"], "Drum songs");
+    let found = cli.ok(&["search", "--", "-recorder", "songs"]);
+    assert!(found.contains("Drum songs"), "{found}");
+
+    assert_eq!(
+        cli.json(&["search", "songs", "-recorder", "--count"]),
+        serde_json::json!({ "count": 1 })
+    );
+    let json = cli.json(&["search", "songs", "--limit", "1", "--newest"]);
+    assert_eq!(json["entries"].as_array().unwrap().len(), 1);
+    let help = cli.ok(&["search", "--help"]);
+    assert!(help.contains("-recorder songs"), "{help}");
+}
+
+#[test]
+fn an_empty_period_has_nought_hours_not_negative_nought() {
+    let cli = Cli::new();
+    cli.ok(&[
+        "cpd",
+        "add",
+        "--title",
+        "Course",
+        "--type",
+        "course",
+        "--date",
+        "2025-03-04",
+        "--hours",
+        "2",
+    ]);
+    let text = cli.ok(&["cpd", "summary", "--year", "2020"]);
+    assert!(!text.contains("-0.0"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Total") && l.contains("0.0")),
+        "{text}"
+    );
+    let s = cli.json(&["cpd", "summary", "--year", "2020"]);
+    for field in ["hours", "participatory_hours"] {
+        let h = s[field].as_f64().unwrap();
+        assert!(h == 0.0 && h.is_sign_positive(), "{field} is {h}");
+    }
+    let stats = cli.ok(&["stats"]);
+    assert!(!stats.contains("-0.0"), "{stats}");
+    cli.ok(&[
+        "cpd",
+        "add",
+        "--title",
+        "Nothing",
+        "--type",
+        "reading",
+        "--date",
+        "2025-03-05",
+        "--hours=-0",
+    ]);
+    let list = cli.ok(&["cpd", "list"]);
+    assert!(!list.contains("-0.0"), "{list}");
+}
+
+/// Every file and folder under `dir`.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(tree(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn a_read_command_on_a_named_journal_that_does_not_exist_fails_and_creates_nothing() {
+    let cli = Cli::new();
+    let journal = cli.journal();
+    let expected = format!(
+        "reprise: no journal at {} (create one with `reprise new` or `reprise demo`)\n",
+        journal.display()
+    );
+    let out_file = cli.dir.path().join("out.json");
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--count"],
+        vec!["search", "songs"],
+        vec!["show", "0190"],
+        vec!["tags"],
+        vec!["templates"],
+        vec!["cpd", "list"],
+        vec!["cpd", "summary"],
+        vec!["people"],
+        vec!["mentoring"],
+        vec!["export", "--output", out_file.to_str().unwrap()],
+        vec!["check"],
+        vec!["stats"],
+        vec!["edit", "0190", "--title", "x"],
+        vec!["delete", "0190"],
+        vec!["restore", "0190"],
+    ];
+    for args in &commands {
+        assert_eq!(cli.fails(args), expected, "{args:?}");
+    }
+    let from_env = cli
+        .command()
+        .env("REPRISE_JOURNAL", &journal)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(failed(&from_env, &["list"]), expected);
+    assert_eq!(tree(cli.dir.path()), Vec::<PathBuf>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_default_location_without_a_journal_shows_an_empty_journal_and_creates_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Cli::new()
+            .command()
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| succeeded(&run(args), args);
+    assert_eq!(ok(&["list"]), "No entries yet.\n");
+    assert_eq!(ok(&["list", "--count"]), "0\n");
+    assert_eq!(ok(&["--json", "list"]).trim(), "[]");
+    assert_eq!(ok(&["search", "-recorder", "songs"]), "No entries yet.\n");
+    assert_eq!(ok(&["search", "--count", "songs"]), "0\n");
+    let found: Value = serde_json::from_str(&ok(&["--json", "search", "songs"])).unwrap();
+    assert_eq!(found, serde_json::json!({ "entries": [], "cpd": [] }));
+    let stats = ok(&["stats"]);
+    assert!(
+        stats.contains("not created yet") && stats.contains("Entries         0"),
+        "{stats}"
+    );
+    assert!(!stats.contains("-0.0"), "{stats}");
+    let stats: Value = serde_json::from_str(&ok(&["--json", "stats"])).unwrap();
+    assert_eq!(stats["entries"], 0);
+    assert!(ok(&["templates"]).lines().any(|l| l.starts_with("gibbs")));
+    assert!(ok(&["templates", "show", "gibbs"]).contains("## Feelings"));
+    let err = failed(&run(&["cpd", "summary"]), &["cpd", "summary"]);
+    assert!(err.contains("no journal at"), "{err}");
+    assert_eq!(tree(home.path()), Vec::<PathBuf>::new());
+}
+
+/// A journal at the latest-but-one schema, with an entry in it.
+fn old_journal(path: &Path) {
+    use reprise::store::schema;
+    let mut c = rusqlite::Connection::open(path).unwrap();
+    c.pragma_update(None, "application_id", reprise::store::APPLICATION_ID)
+        .unwrap();
+    schema::migrate_to(&mut c, schema::CURRENT_VERSION - 1).unwrap();
+    c.execute(
+        "INSERT INTO entries (id, kind, title, body, occurred_on, tag_text, created_at, updated_at)
+         VALUES ('0190a000-0000-7000-8000-000000000001', 'reflection', 'Old words', 'Still here',
+                 '2024-05-06', '', '2024-05-06T10:00:00.000Z', '2024-05-06T10:00:00.000Z')",
+        [],
+    )
+    .unwrap();
+}
+
+#[test]
+fn check_reports_a_journal_that_needs_migrating_and_leaves_it_alone() {
+    let cli = Cli::new();
+    old_journal(&cli.journal());
+    let before = std::fs::read(cli.journal()).unwrap();
+    let err = cli.fails(&["check"]);
+    assert!(err.contains("needs migrating"), "{err}");
+    assert_eq!(std::fs::read(cli.journal()).unwrap(), before);
+    assert!(
+        !cli.dir.path().join("backups").exists(),
+        "no backup, so no migration"
+    );
+    let version: u32 = rusqlite::Connection::open(cli.journal())
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, reprise::store::schema::CURRENT_VERSION - 1);
+
+    // An empty file is not filled in either.
+    let empty = cli.dir.path().join("empty.reprise");
+    std::fs::write(&empty, "").unwrap();
+    let out = cli
+        .command()
+        .arg("--journal")
+        .arg(&empty)
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = failed(&out, &["check"]);
+    assert!(err.contains("empty"), "{err}");
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+
+    // Once migrated by another command, it checks clean.
+    assert_eq!(cli.ok(&["list", "--count"]).trim(), "1");
+    let check = cli.ok(&["check"]);
+    assert!(check.contains("search index: ok"), "{check}");
+}
+
+#[test]
+fn a_journal_path_that_is_a_folder_or_runs_through_a_file_is_named_plainly() {
+    let cli = Cli::new();
+    let folder = cli.dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let file = cli.dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let through_file = file.join("journal.reprise");
+    for (journal, needle) in [
+        (&folder, "is a folder, not a journal file"),
+        (&through_file, "is a file, not a folder"),
+    ] {
+        for args in [&["list"][..], &["new", "--body", "x"], &["check"]] {
+            let out = cli
+                .command()
+                .arg("--journal")
+                .arg(journal)
+                .args(args)
+                .output()
+                .unwrap();
+            let err = failed(&out, args);
+            assert!(err.contains(needle), "{args:?} said {err:?}");
+            assert!(!err.contains("disk I/O"), "{err}");
+        }
+    }
+    assert_eq!(tree(&folder), Vec::<PathBuf>::new());
 }
