@@ -244,6 +244,88 @@ impl Store {
         })
     }
 
+    /// Removes a person who is in no relationship and attended no session; their actions
+    /// keep their text but lose their owner.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::Invalid`] for the journal's owner or someone still in a
+    /// relationship or a session's attendance.
+    pub fn delete_person(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            let p = load_person(tx, id)?;
+            if p.is_owner {
+                return Err(Error::invalid("person", "the journal's owner cannot be removed; change the profile instead"));
+            }
+            let used: i64 = tx
+                .prepare_cached(
+                    "SELECT (SELECT count(*) FROM relationship_members WHERE person_id = ?1)
+                          + (SELECT count(*) FROM session_attendees WHERE person_id = ?1)",
+                )?
+                .query_row([id.to_string()], |r| r.get(0))?;
+            if used > 0 {
+                return Err(Error::invalid(
+                    "person",
+                    format!("{} is in a relationship or a session's attendance; remove them there first", p.display_name),
+                ));
+            }
+            tx.prepare_cached("DELETE FROM people WHERE id = ?1")?.execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a relationship with its session notes; actions agreed in them keep their text.
+    pub fn delete_relationship(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            load_relationship(tx, id)?;
+            tx.prepare_cached("DELETE FROM relationships WHERE id = ?1")?
+                .execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+
+    /// Changes a mentoring session note.
+    pub fn update_session(
+        &self,
+        id: Uuid,
+        input: &MentoringSessionInput,
+    ) -> Result<MentoringSession> {
+        let input = input.validated()?;
+        self.write(|tx| {
+            let old = load_session(tx, id)?;
+            let s = MentoringSession {
+                relationship_id: input.relationship_id,
+                held_on: input.held_on,
+                duration_minutes: input.duration_minutes,
+                notes: input.notes.clone(),
+                attendees: input.attendees.clone(),
+                updated_at: next_update(old.updated_at),
+                ..old
+            };
+            upsert_session(tx, &s)?;
+            Ok(s)
+        })
+    }
+
+    /// Deletes a mentoring session note; actions agreed in it keep their text.
+    pub fn delete_session(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            load_session(tx, id)?;
+            tx.prepare_cached("DELETE FROM mentoring_sessions WHERE id = ?1")?
+                .execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+
+    /// Deletes an action.
+    pub fn delete_action(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            load_action(tx, id)?;
+            tx.prepare_cached("DELETE FROM actions WHERE id = ?1")?
+                .execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+
     /// Actions, open ones first by due date.
     pub fn list_actions(&self) -> Result<Vec<Action>> {
         self.read(|tx| {

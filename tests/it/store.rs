@@ -801,3 +801,114 @@ fn backups_are_pruned_to_the_newest_seven_and_never_another_journals() {
     assert!(other.exists(), "j-old's backup was pruned: {names:?}");
     assert_eq!(names.len(), 8, "{names:?}");
 }
+
+#[test]
+fn people_sessions_relationships_and_actions_can_be_changed_and_deleted_safely() {
+    let j = Journal::new();
+    let me = j
+        .store
+        .set_owner(&PersonInput {
+            display_name: "Jo".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let peer = j
+        .store
+        .create_person(&PersonInput {
+            display_name: "Ash".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let loner = j
+        .store
+        .create_person(&PersonInput {
+            display_name: "Lee".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let rel = j
+        .store
+        .create_relationship(&RelationshipInput {
+            kind: RelationshipKind::PeerPair,
+            name: "Jo & Ash".into(),
+            purpose: String::new(),
+            started_on: None,
+            ended_on: None,
+            status: RelationshipStatus::Active,
+            members: vec![
+                Member {
+                    person_id: me.id,
+                    role: Role::Peer,
+                },
+                Member {
+                    person_id: peer.id,
+                    role: Role::Peer,
+                },
+            ],
+        })
+        .unwrap();
+    let session = j
+        .store
+        .create_session(&MentoringSessionInput {
+            relationship_id: rel.id,
+            held_on: "2026-04-01".parse().unwrap(),
+            duration_minutes: None,
+            notes: "first".into(),
+            attendees: vec![me.id, peer.id],
+        })
+        .unwrap();
+    let action = j
+        .store
+        .create_action(&ActionInput {
+            title: "Share a song".into(),
+            detail: String::new(),
+            owner_id: Some(peer.id),
+            due_on: None,
+            status: ActionStatus::Open,
+            source: ActionSource::MentoringSession,
+            source_entry_id: None,
+            source_session_id: Some(session.id),
+        })
+        .unwrap();
+    let changed = j
+        .store
+        .update_session(
+            session.id,
+            &MentoringSessionInput {
+                relationship_id: rel.id,
+                held_on: "2026-04-02".parse().unwrap(),
+                duration_minutes: Some(30),
+                notes: "moved a day".into(),
+                attendees: vec![me.id],
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (changed.notes.as_str(), changed.attendees.len()),
+        ("moved a day", 1)
+    );
+    assert!(
+        matches!(j.store.delete_person(me.id), Err(Error::Invalid { .. })),
+        "the owner stays"
+    );
+    assert!(
+        matches!(j.store.delete_person(peer.id), Err(Error::Invalid { .. })),
+        "still a member"
+    );
+    j.store.delete_person(loner.id).unwrap();
+    j.store.delete_relationship(rel.id).unwrap();
+    assert!(
+        j.store.list_sessions(None).unwrap().is_empty(),
+        "its sessions went with it"
+    );
+    let kept = &j.store.list_actions().unwrap()[0];
+    assert_eq!(
+        (kept.id, kept.source_session_id),
+        (action.id, None),
+        "the action keeps its text"
+    );
+    j.store.delete_person(peer.id).unwrap();
+    assert_eq!(j.store.list_actions().unwrap()[0].owner_id, None);
+    j.store.delete_action(action.id).unwrap();
+    assert!(j.store.list_actions().unwrap().is_empty());
+}
