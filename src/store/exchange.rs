@@ -18,6 +18,7 @@ use super::people::{
     person_from_row, upsert_action, upsert_person, upsert_relationship, upsert_session,
 };
 use super::tags::drop_unused_tags;
+use super::tags::tag_text;
 use super::templates::{template_from_row, upsert_template};
 use super::CheckReport;
 use crate::error::{Error, Result};
@@ -853,7 +854,7 @@ impl<'a> Writer<'a> {
             self.tx
                 .execute("DELETE FROM entries_fts_config WHERE k = 'hashsize'", [])?;
         }
-        check(self.tx)
+        super::check_connection(self.tx, true)
     }
 
     /// Finds or creates each tag (case-insensitively, as the `tags` table's NOCASE does) and
@@ -881,48 +882,4 @@ impl<'a> Writer<'a> {
         }
         Ok(out)
     }
-}
-
-fn tag_text(tags: &[(String, String)]) -> String {
-    tags.iter()
-        .map(|(_, n)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `integrity_check`, `foreign_key_check` and the full-text indexes' own check, run inside a
-/// transaction so that they see its uncommitted writes. (`Store::check` takes the connection
-/// itself, which the transaction already holds.)
-fn check(tx: &Transaction<'_>) -> Result<CheckReport> {
-    let integrity = {
-        let mut stmt = tx.prepare("PRAGMA integrity_check")?;
-        let lines = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        lines.into_iter().filter(|l| l != "ok").collect()
-    };
-    let foreign_keys = {
-        let mut stmt = tx.prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(format!(
-                "{} row {} → {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                r.get::<_, String>(2)?
-            ))
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    let mut search_index = Vec::new();
-    for table in ["entries_fts", "cpd_fts"] {
-        let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
-        if let Err(e) = tx.execute(&sql, []) {
-            search_index.push(format!("{table}: {e}"));
-        }
-    }
-    Ok(CheckReport {
-        integrity,
-        foreign_keys,
-        search_index,
-    })
 }

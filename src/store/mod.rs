@@ -273,34 +273,7 @@ impl Store {
 
     /// Runs `integrity_check`, `foreign_key_check` and an FTS consistency check.
     pub fn check(&self) -> Result<CheckReport> {
-        let conn = self.conn();
-        let integrity = integrity(&conn)?;
-        let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-        let foreign_keys = stmt
-            .query_map([], |r| {
-                Ok(format!(
-                    "{} row {} → {}",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                    r.get::<_, String>(2)?
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut search_index = Vec::new();
-        for table in ["entries_fts", "cpd_fts"] {
-            let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
-            if self.read_only {
-                continue;
-            }
-            if let Err(e) = conn.execute(&sql, []) {
-                search_index.push(format!("{table}: {e}"));
-            }
-        }
-        Ok(CheckReport {
-            integrity,
-            foreign_keys,
-            search_index,
-        })
+        check_connection(&self.conn(), !self.read_only)
     }
 
     fn require_healthy(&self) -> Result<()> {
@@ -346,6 +319,38 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// `integrity_check`, `foreign_key_check` and, when `search_index` (it writes, so not on a
+/// read-only connection), the full-text indexes' own check. Given a transaction, it sees that
+/// transaction's uncommitted writes (imports check before they commit).
+pub(crate) fn check_connection(conn: &Connection, search_index: bool) -> Result<CheckReport> {
+    let integrity = integrity(conn)?;
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let foreign_keys = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{} row {} → {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                r.get::<_, String>(2)?
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut problems = Vec::new();
+    if search_index {
+        for table in ["entries_fts", "cpd_fts"] {
+            let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
+            if let Err(e) = conn.execute(&sql, []) {
+                problems.push(format!("{table}: {e}"));
+            }
+        }
+    }
+    Ok(CheckReport {
+        integrity,
+        foreign_keys,
+        search_index: problems,
+    })
 }
 
 fn take_lock(path: &Path) -> Result<File> {
