@@ -83,17 +83,41 @@ class App:
         self.home = home
         self.name = name
         self.tag = f"--e2e-instance={uuid.uuid4()}"
+        # Starting a WebDriver session now and then fails before the app is involved (a port
+        # taken between choosing it and binding it, a driver not quite ready): try again, on
+        # fresh ports. An app that cannot start fails every attempt.
+        for attempt in range(3):
+            try:
+                self._start()
+                break
+            except Exception:
+                self._stop_driver()
+                if attempt == 2:
+                    raise
+
+    def _start(self):
         self.port = free_port()
         self.native_port = free_port()
         self.driver_proc = subprocess.Popen(
             [DRIVER, "--port", str(self.port), "--native-port", str(self.native_port)],
-            env=home.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.home.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         wait_port(self.port)
         options = webdriver.common.options.ArgOptions()
         options.set_capability("tauri:options", {"application": APP, "args": [self.tag]})
         self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=options)
+
+    def _stop_driver(self):
+        self.kill_app()
+        proc = getattr(self, "driver_proc", None)
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
 
     # --- finding things -------------------------------------------------------------
     def wait(self, testid, timeout=10, visible=True):
@@ -110,6 +134,8 @@ class App:
         return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: predicate(), message)
 
     def screenshot(self, label):
+        # Let the last change paint: WebKit may otherwise hand back the previous frame.
+        time.sleep(0.4)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{self.name}-{label}.png"
         self.driver.save_screenshot(str(path))
@@ -128,12 +154,7 @@ class App:
             self.driver.quit()
         except Exception:  # the app may already be gone (killed by the test): nothing to close
             pass
-        self.kill_app()
-        try:
-            os.killpg(self.driver_proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        self.driver_proc.wait(timeout=10)
+        self._stop_driver()
 
 
 @pytest.fixture
