@@ -82,9 +82,12 @@ bindings: deps ui
 	REPRISE_WRITE_BINDINGS=1 $(CARGO) test -p reprise-desktop --lib typescript_bindings_are_up_to_date
 
 ## Benchmarks at 50,000 entries; results go in docs/PERFORMANCE.md by hand.
-bench: deps ui
+bench: deps ui $(TAURI_DRIVER) $(VENV)/bin/pytest
 	$(CARGO) build --release --workspace --all-targets
 	$(CARGO) run --release --example bench -- --entries $${BENCH_ENTRIES:-50000}
+	$(CARGO) build --release -p reprise-desktop
+	REPRISE_APP=$(abspath target/release/reprise-desktop) REPRISE_CLI=$(abspath target/release/reprise) TAURI_DRIVER=$(abspath $(TAURI_DRIVER)) \
+	  xvfb-run -a -s "-screen 0 1280x800x24" $(VENV)/bin/python tests/e2e/bench_desktop.py --entries $${BENCH_ENTRIES:-50000}
 
 demo: build
 	target/debug/reprise demo

@@ -162,11 +162,14 @@ impl Store {
                 (false, false) => return Err(Error::invalid("entry", "is not in the trash")),
                 _ => {}
             }
+            // deleted_at is when it went to the trash (the 30 days count from then);
+            // updated_at only has to be later than the copy it replaces.
             let ts = next_update(entry.updated_at);
+            let deleted_at = now().min(ts);
             tx.prepare_cached("UPDATE entries SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1")?
                 .execute(params![
                     id.to_string(),
-                    trashed.then(|| format_ts(&ts)),
+                    trashed.then(|| format_ts(&deleted_at)),
                     format_ts(&ts)
                 ])?;
             Ok(())
@@ -230,7 +233,7 @@ impl Store {
         self.write(|tx| {
             let n = tx
                 .prepare_cached(
-                    "DELETE FROM entries WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+                    "DELETE FROM entries WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
                 )?
                 .execute([cutoff])?;
             drop_unused_tags(tx)?;
