@@ -35,7 +35,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import conftest  # noqa: E402  (the app's own e2e harness: Home, App, the tool paths)
 from conftest import ROOT, App, Home  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
 
 TARGETS = {"launch": 1000.0, "open": 100.0, "search": 100.0, "pss": 300.0}
 # A launch during which other processes used more CPU than this is run again (up to 3 times):
