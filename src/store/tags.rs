@@ -23,7 +23,9 @@ impl Store {
     pub fn list_tags(&self) -> Result<Vec<TagCount>> {
         self.read(|tx| {
             // Count from the tag index and take away the (small) trash: correlated counts
-            // joined to entries cost 0.4 s on a 50,000-entry journal, this a few ms.
+            // joined to entries cost 0.4 s on a 50,000-entry journal. Without statistics SQLite
+            // would still walk every tagged row for the trash part; the partial trash index
+            // makes it start from the (small) trash instead (22 ms at 50,000 entries).
             let mut stmt = tx.prepare_cached(
                 "SELECT t.name,
                         coalesce(used.n, 0) - coalesce(trashed.n, 0),
@@ -31,7 +33,7 @@ impl Store {
                    FROM tags t
                    LEFT JOIN (SELECT tag_id, count(*) AS n FROM entry_tags GROUP BY tag_id) used
                           ON used.tag_id = t.id
-                   LEFT JOIN (SELECT et.tag_id, count(*) AS n FROM entries e
+                   LEFT JOIN (SELECT et.tag_id, count(*) AS n FROM entries e INDEXED BY entries_trash
                                 JOIN entry_tags et ON et.entry_id = e.id
                                WHERE e.deleted_at IS NOT NULL GROUP BY et.tag_id) trashed
                           ON trashed.tag_id = t.id
