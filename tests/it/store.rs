@@ -665,6 +665,12 @@ fn emptying_the_trash_erases_only_entries_trashed_long_enough_ago() {
         .create_entry(&entry("Keep", "x", "2026-01-01", &[]))
         .unwrap();
     j.store.trash_entry(old.id).unwrap();
+    let counts = j.store.list_tags().unwrap();
+    assert_eq!(
+        (counts[0].name.as_str(), counts[0].entries),
+        ("gone", 0),
+        "trashed entries are not counted"
+    );
     assert_eq!(
         j.store.empty_trash(30).unwrap(),
         0,
