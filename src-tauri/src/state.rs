@@ -97,19 +97,34 @@ impl AppState {
     }
 
     /// The open journal, opening it on first use.
+    ///
+    /// The journal's `quick_check` runs in the background (see
+    /// [`Store::open_checking_in_background`]), so the timeline shows at once; writes wait for
+    /// it, and [`AppState::health`] reports it.
     pub fn store(&self) -> IpcResult<Arc<Store>> {
         let mut inner = self.lock();
         if let Some(s) = &inner.store {
             return Ok(s.clone());
         }
-        let store = Arc::new(Store::open(self.active_path(inner.settings.sample))?);
+        let store = Arc::new(Store::open_checking_in_background(
+            self.active_path(inner.settings.sample),
+        )?);
         // The trash keeps entries for 30 days (RELIABILITY D2); older ones go when the journal
-        // opens. A failure here must not keep the journal from opening.
-        if let Err(e) = store.empty_trash(TRASH_DAYS) {
-            eprintln!("reprise: emptying the trash failed: {e}");
-        }
+        // opens, once the check has passed. A failure here must not keep the journal from
+        // opening; the thread holds the store (and its lock) only that long.
+        let purging = store.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = purging.empty_trash(TRASH_DAYS) {
+                eprintln!("reprise: emptying the trash failed: {e}");
+            }
+        });
         inner.store = Some(store.clone());
         Ok(store)
+    }
+
+    /// Waits for the open journal's check; an error says what damage it found.
+    pub fn health(&self) -> IpcResult<()> {
+        Ok(self.store()?.wait_until_checked()?)
     }
 
     /// Switches between the person's own journal and the sample.

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Our `PRAGMA application_id` ("RPRS"): a SQLite file without it is not a journal.
 pub const APPLICATION_ID: i32 = 0x5250_5253;
@@ -79,6 +79,7 @@ pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
     read_only: bool,
+    health: Arc<Health>,
     // Held, never read: dropping the file releases the lock.
     _lock: Option<File>,
 }
@@ -92,18 +93,115 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // A check still running has nothing left to protect.
+        if let Some(handle) = lock(&self.health.interrupt).take() {
+            handle.interrupt();
+        }
+        // Closing the last connection copies the write-ahead log into the main file. Unless
+        // the file is known to be healthy, leave the log where it is: a damaged file is never
+        // written to (RELIABILITY S3), and the log is replayed at the next open.
+        if !self.read_only && !matches!(*lock(&self.health.state), Checked::Passed) {
+            let _ = self.conn().set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            );
+        }
+    }
+}
+
+/// What the open-time `quick_check` found.
+#[derive(Debug, Clone)]
+enum Checked {
+    Running,
+    Passed,
+    Damaged(String),
+    /// The check could not run (it failed for a reason that is not damage); the next write
+    /// runs it on the store's own connection.
+    NotRun,
+}
+
+/// The open-time `quick_check`, which [`Store::open_checking_in_background`] runs on a
+/// connection of its own while the store already answers reads.
+struct Health {
+    state: Mutex<Checked>,
+    done: Condvar,
+    interrupt: Mutex<Option<rusqlite::InterruptHandle>>,
+}
+
+impl Health {
+    fn new(state: Checked) -> Arc<Health> {
+        Arc::new(Health {
+            state: Mutex::new(state),
+            done: Condvar::new(),
+            interrupt: Mutex::new(None),
+        })
+    }
+
+    fn finish(&self, outcome: Checked) {
+        lock(&self.interrupt).take();
+        *lock(&self.state) = outcome;
+        self.done.notify_all();
+    }
+
+    /// Blocks until the check has finished; returns what it found.
+    fn wait(&self) -> Checked {
+        let mut state = lock(&self.state);
+        while matches!(*state, Checked::Running) {
+            state = self
+                .done
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        state.clone()
+    }
+}
+
+/// Locks a mutex whose data stays valid even if a holder panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl Store {
     /// Opens (creating if needed) the journal at `path` for reading and writing.
     ///
     /// Takes the journal's lock, checks the file is a healthy Reprise journal no newer than
-    /// this build, backs it up and migrates it if it is older, and installs the built-in
-    /// templates.
+    /// this build (`PRAGMA quick_check`), backs it up and migrates it if it is older, and
+    /// installs the built-in templates.
     ///
     /// # Errors
     /// [`Error::Busy`] when another process has it open for writing; [`Error::NotAJournal`],
     /// [`Error::Damaged`] or [`Error::SchemaTooNew`] without writing to the file.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref().to_path_buf();
+        Store::open_with(path.as_ref(), false)
+    }
+
+    /// As [`Store::open`], but a journal that is already in daily use (current schema,
+    /// write-ahead log) is `quick_check`ed on a second, read-only connection in the background
+    /// rather than before this returns: on a large journal the check reads the whole file
+    /// (about a second for 50,000 entries), and the desktop app shows the timeline meanwhile.
+    ///
+    /// Reads are answered at once. The first write waits for the check and, if it found
+    /// damage, is refused with [`Error::Damaged`], so a damaged file is still never written to.
+    /// [`Store::wait_until_checked`] reports the outcome. A new journal, one that needs
+    /// migrating and one not yet in write-ahead mode are checked before this returns, as by
+    /// [`Store::open`].
+    ///
+    /// # Errors
+    /// As [`Store::open`], except that damage found by the background check is reported by
+    /// [`Store::wait_until_checked`] and by writes.
+    pub fn open_checking_in_background(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with(path.as_ref(), true)
+    }
+
+    fn open_with(path: &Path, background_check: bool) -> Result<Store> {
+        // A damaged page met anywhere on the way (reading the schema, the templates) is damage.
+        Store::open_unclassified(path, background_check).map_err(|e| classify(path, e))
+    }
+
+    fn open_unclassified(path: &Path, background_check: bool) -> Result<Store> {
+        let path = path.to_path_buf();
         if path.is_dir() {
             return Err(Error::invalid(
                 "journal",
@@ -120,38 +218,75 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI;
         let mut conn = Connection::open_with_flags(&path, flags)?;
         configure_reads(&conn).map_err(|e| classify(&path, e))?;
-        let is_new = inspect(&conn, &path, true)?;
+        let is_new = inspect(&conn, &path)?;
+        let found = if is_new { 0 } else { schema::version(&conn)? };
+        // Only a file that opening will not write to may be checked later: one in daily use.
+        let defer = background_check
+            && !is_new
+            && found == schema::CURRENT_VERSION
+            && in_wal_mode(&conn).map_err(|e| classify(&path, e))?;
+        if !is_new && !defer {
+            quick_check(&conn, &path)?;
+        }
         configure_writes(&conn)?;
         if is_new {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        let found = schema::version(&conn)?;
-        let store = |conn| Store {
-            conn: Mutex::new(conn),
-            path: path.clone(),
-            read_only: false,
-            _lock: Some(lock),
-        };
         if found < schema::CURRENT_VERSION {
             if found > 0 {
-                let pre = Store {
-                    conn: Mutex::new(conn),
-                    path: path.clone(),
-                    read_only: false,
-                    _lock: None,
-                };
-                pre.backup(&format!("before-migration-v{found}"))?;
-                conn = pre.conn.into_inner().unwrap_or_else(|p| p.into_inner());
+                backup_connection(&conn, &path, &format!("before-migration-v{found}"))?;
             }
             schema::migrate(&mut conn)?;
-            let s = store(conn);
-            s.require_healthy()?;
-            s.install_builtin_templates()?;
-            return Ok(s);
         }
-        let s = store(conn);
-        s.install_builtin_templates()?;
-        Ok(s)
+        let health = if defer {
+            let health = Health::new(Checked::Running);
+            spawn_quick_check(path.clone(), health.clone());
+            health
+        } else {
+            Health::new(Checked::Passed)
+        };
+        let store = Store {
+            conn: Mutex::new(conn),
+            path,
+            read_only: false,
+            health,
+            _lock: Some(lock),
+        };
+        if found > 0 && found < schema::CURRENT_VERSION {
+            store.require_healthy()?;
+        }
+        store.install_builtin_templates()?;
+        Ok(store)
+    }
+
+    /// Waits for the open-time `quick_check` (see [`Store::open_checking_in_background`]) and
+    /// reports what it found; at once for a store opened any other way.
+    ///
+    /// # Errors
+    /// [`Error::Damaged`] when the check found damage; a storage error when it could not run.
+    pub fn wait_until_checked(&self) -> Result<()> {
+        match self.health.wait() {
+            Checked::Passed => Ok(()),
+            Checked::Damaged(detail) => Err(Error::Damaged {
+                path: self.path.clone(),
+                detail,
+                backups: backups_dir(&self.path),
+            }),
+            Checked::Running | Checked::NotRun => {
+                // Hold the connection while checking, so no write slips in before the outcome.
+                let conn = self.conn();
+                if let Checked::Passed = *lock(&self.health.state) {
+                    return Ok(());
+                }
+                let outcome = quick_check(&conn, &self.path);
+                self.health.finish(match &outcome {
+                    Ok(()) => Checked::Passed,
+                    Err(Error::Damaged { detail, .. }) => Checked::Damaged(detail.clone()),
+                    Err(_) => Checked::NotRun,
+                });
+                outcome
+            }
+        }
     }
 
     /// Opens the journal at `path` for reading only, without taking the write lock, so that
@@ -173,7 +308,7 @@ impl Store {
         configure_reads(&conn).map_err(|e| classify(&path, e))?;
         // A read cannot damage the file, so the (slow on large journals) quick_check is left to
         // the writers; a damaged page still surfaces as an error from the query that meets it.
-        if inspect(&conn, &path, false)? || schema::version(&conn)? < schema::CURRENT_VERSION {
+        if inspect(&conn, &path)? || schema::version(&conn)? < schema::CURRENT_VERSION {
             drop(conn);
             return Store::open(&path);
         }
@@ -181,6 +316,7 @@ impl Store {
             conn: Mutex::new(conn),
             path,
             read_only: true,
+            health: Health::new(Checked::Passed),
             _lock: None,
         })
     }
@@ -194,9 +330,7 @@ impl Store {
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open (rusqlite rolls back
         // on drop), so a poisoned mutex is safe to keep using.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.conn)
     }
 
     /// Runs `f` inside a write transaction (`BEGIN IMMEDIATE`) and commits it.
@@ -206,6 +340,7 @@ impl Store {
         if self.read_only {
             return Err(Error::invalid("journal", "opened read-only"));
         }
+        self.wait_until_checked()?;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
@@ -225,50 +360,13 @@ impl Store {
     /// # Errors
     /// A storage error if the copy fails or does not pass `integrity_check`; `dest` is removed.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        let conn = self.conn();
-        if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let tmp = dest.with_extension("partial");
-        let result = (|| {
-            let mut out = Connection::open(&tmp)?;
-            {
-                let backup = rusqlite::backup::Backup::new(&conn, &mut out)?;
-                backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
-            }
-            let problems = integrity(&out)?;
-            if !problems.is_empty() {
-                return Err(Error::Damaged {
-                    path: dest.to_path_buf(),
-                    detail: problems.join("; "),
-                    backups: backups_dir(&self.path),
-                });
-            }
-            // Leave a single self-contained file, not one that needs a -wal beside it.
-            out.pragma_update(None, "journal_mode", "DELETE")?;
-            drop(out);
-            std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        backup_connection_to(&self.conn(), &self.path, dest)
     }
 
     /// Makes a checked backup in the journal's backups folder, keeping the newest few of each
     /// reason; returns its path.
     pub fn backup(&self, reason: &str) -> Result<PathBuf> {
-        let dir = backups_dir(&self.path);
-        let stem = self
-            .path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("journal");
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-        let dest = dir.join(format!("{stem}-{stamp}-{reason}.reprise"));
-        self.backup_to(&dest)?;
-        prune_backups(&dir, stem, reason);
-        Ok(dest)
+        backup_connection(&self.conn(), &self.path, reason)
     }
 
     /// Runs `integrity_check`, `foreign_key_check` and an FTS consistency check.
@@ -401,15 +499,7 @@ fn configure_writes(conn: &Connection) -> Result<()> {
 
 /// Checks, without writing, that the file is a Reprise journal this build can open; returns
 /// true when it is a new, empty database.
-fn inspect(conn: &Connection, path: &Path, quick_check: bool) -> Result<bool> {
-    let not_a_journal = || Error::NotAJournal {
-        path: path.to_path_buf(),
-    };
-    let damaged = |detail: String| Error::Damaged {
-        path: path.to_path_buf(),
-        detail,
-        backups: backups_dir(path),
-    };
+fn inspect(conn: &Connection, path: &Path) -> Result<bool> {
     let classify = |e: rusqlite::Error| classify(path, Error::Storage(e));
     let app_id: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -421,21 +511,110 @@ fn inspect(conn: &Connection, path: &Path, quick_check: bool) -> Result<bool> {
         return Ok(true);
     }
     if app_id != APPLICATION_ID {
-        return Err(not_a_journal());
+        return Err(Error::NotAJournal {
+            path: path.to_path_buf(),
+        });
     }
     schema::refuse_newer(conn)?;
-    if quick_check {
-        let mut stmt = conn.prepare("PRAGMA quick_check").map_err(classify)?;
-        let lines = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(classify)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(classify)?;
-        if lines.len() != 1 || lines[0] != "ok" {
-            return Err(damaged(lines.join("; ")));
-        }
-    }
     Ok(false)
+}
+
+/// `PRAGMA quick_check`: every page and b-tree, and (since SQLite 3.44) the full-text indexes.
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let classify = |e: rusqlite::Error| classify(path, Error::Storage(e));
+    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(classify)?;
+    let lines = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(classify)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(classify)?;
+    if lines.len() != 1 || lines[0] != "ok" {
+        return Err(Error::Damaged {
+            path: path.to_path_buf(),
+            detail: lines.join("; "),
+            backups: backups_dir(path),
+        });
+    }
+    Ok(())
+}
+
+/// Runs [`quick_check`] on a read-only connection of its own, on a thread of its own.
+fn spawn_quick_check(path: PathBuf, health: Arc<Health>) {
+    let worker = health.clone();
+    let spawned = std::thread::Builder::new()
+        .name("reprise-quick-check".into())
+        .spawn(move || {
+            let outcome = (|| {
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI;
+                let conn = Connection::open_with_flags(&path, flags)?;
+                configure_reads(&conn)?;
+                *lock(&worker.interrupt) = Some(conn.get_interrupt_handle());
+                quick_check(&conn, &path)
+            })();
+            worker.finish(match outcome {
+                Ok(()) => Checked::Passed,
+                Err(Error::Damaged { detail, .. }) => Checked::Damaged(detail),
+                Err(_) => Checked::NotRun,
+            });
+        });
+    if spawned.is_err() {
+        health.finish(Checked::NotRun);
+    }
+}
+
+fn in_wal_mode(conn: &Connection) -> Result<bool> {
+    // Reading the mode changes nothing.
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    Ok(mode.eq_ignore_ascii_case("wal"))
+}
+
+/// Copies the journal at `journal`, open on `conn`, to `dest` through SQLite's backup API and checks the
+/// copy; `dest` is removed if either fails.
+fn backup_connection_to(conn: &Connection, journal: &Path, dest: &Path) -> Result<()> {
+    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = dest.with_extension("partial");
+    let result = (|| {
+        let mut out = Connection::open(&tmp)?;
+        {
+            let backup = rusqlite::backup::Backup::new(conn, &mut out)?;
+            backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+        }
+        let problems = integrity(&out)?;
+        if !problems.is_empty() {
+            return Err(Error::Damaged {
+                path: dest.to_path_buf(),
+                detail: problems.join("; "),
+                backups: backups_dir(journal),
+            });
+        }
+        // Leave a single self-contained file, not one that needs a -wal beside it.
+        out.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(out);
+        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A checked backup of the journal at `journal` (open on `conn`) in its backups folder,
+/// keeping the newest few of each reason; returns its path.
+fn backup_connection(conn: &Connection, journal: &Path, reason: &str) -> Result<PathBuf> {
+    let dir = backups_dir(journal);
+    let stem = journal
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("journal");
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let dest = dir.join(format!("{stem}-{stamp}-{reason}.reprise"));
+    backup_connection_to(conn, journal, &dest)?;
+    prune_backups(&dir, stem, reason);
+    Ok(dest)
 }
 
 /// Turns SQLite's "not a database" and "corrupt" errors into the journal's own words.

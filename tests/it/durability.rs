@@ -223,6 +223,103 @@ fn damaged_copies_are_reported_without_panic_and_left_untouched() {
     }
 }
 
+/// The fixture with its header saying "write-ahead log", as a journal in daily use is: the
+/// kind of file the desktop app checks in the background.
+fn in_wal_mode(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes[18] = 2;
+    bytes[19] = 2;
+    bytes
+}
+
+#[test]
+fn a_journal_checked_in_the_background_refuses_writes_when_damaged_and_is_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = in_wal_mode(std::fs::read(fixture_journal(dir.path())).unwrap());
+    let len = bytes.len();
+    let page = |n: usize| {
+        // A b-tree page's first byte is its type; 0x77 is none.
+        let mut b = bytes.clone();
+        b[n * 4096] = 0x77;
+        b
+    };
+    let cases = [
+        ("a page in the middle destroyed", page(len / 4096 / 2)),
+        ("the last page destroyed", page(len / 4096 - 1)),
+        ("truncated to half", bytes[..len / 2].to_vec()),
+    ];
+    let mut found_in_background = 0;
+    for (what, damaged) in cases {
+        let case_dir = tempfile::tempdir().unwrap();
+        let path = case_dir.path().join("journal.reprise");
+        std::fs::write(&path, &damaged).unwrap();
+        let store = match Store::open_checking_in_background(&path) {
+            Ok(store) => store,
+            // Damage the cheap checks at open can already see is fine too.
+            Err(Error::Damaged { .. }) => continue,
+            Err(other) => panic!("{what}: unexpected error {other:?}"),
+        };
+        assert!(
+            matches!(store.wait_until_checked(), Err(Error::Damaged { .. })),
+            "{what}: the background check did not report the damage"
+        );
+        found_in_background += 1;
+        let write = store.create_entry(&entry("New", "text", "2026-01-02", &[]));
+        assert!(
+            matches!(write, Err(Error::Damaged { .. })),
+            "{what}: a write to a damaged journal was not refused: {write:?}"
+        );
+        drop(store);
+        assert!(
+            std::fs::read(&path).unwrap() == damaged,
+            "{what}: a damaged file was written to"
+        );
+    }
+    assert!(
+        found_in_background > 0,
+        "no case reached the background check"
+    );
+}
+
+#[test]
+fn a_healthy_journal_checked_in_the_background_reads_at_once_and_writes_after_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.reprise");
+    std::fs::write(
+        &path,
+        in_wal_mode(std::fs::read(fixture_journal(dir.path())).unwrap()),
+    )
+    .unwrap();
+    let store = Store::open_checking_in_background(&path).unwrap();
+    assert_eq!(store.count_entries(&EntryFilter::default()).unwrap(), 200);
+    let id = store
+        .create_entry(&entry("After the check", "text", "2026-01-02", &[]))
+        .unwrap()
+        .id;
+    store.wait_until_checked().unwrap();
+    drop(store);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(again.get_entry(id).unwrap().title, "After the check");
+    assert!(again.check().unwrap().is_ok());
+}
+
+#[test]
+fn a_journal_not_in_daily_use_is_checked_before_opening_returns() {
+    // The fixture is in rollback-journal mode, as a restored backup is: opening switches it to
+    // write-ahead logging, a write, so it must be checked first.
+    let dir = tempfile::tempdir().unwrap();
+    let mut damaged = std::fs::read(fixture_journal(dir.path())).unwrap();
+    damaged[4096] = 0x77;
+    let case_dir = tempfile::tempdir().unwrap();
+    let path = case_dir.path().join("journal.reprise");
+    std::fs::write(&path, &damaged).unwrap();
+    assert!(matches!(
+        Store::open_checking_in_background(&path),
+        Err(Error::Damaged { .. })
+    ));
+    assert!(std::fs::read(&path).unwrap() == damaged);
+    assert!(!case_dir.path().join("journal.reprise-wal").exists());
+}
+
 #[test]
 fn a_swapped_or_deleted_wal_never_corrupts_the_journal() {
     let dir = tempfile::tempdir().unwrap();

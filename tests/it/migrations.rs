@@ -66,6 +66,10 @@ fn a_journal_from_a_newer_version_is_refused_and_left_byte_for_byte_unchanged() 
         Store::open_read_only(&path),
         Err(Error::SchemaTooNew { .. })
     ));
+    assert!(matches!(
+        Store::open_checking_in_background(&path),
+        Err(Error::SchemaTooNew { .. })
+    ));
     assert_eq!(hash(&path), before);
     assert!(
         !dir.path().join("journal.reprise-wal").exists(),
@@ -133,7 +137,9 @@ fn the_committed_v1_fixture_journal_opens_with_its_entries() {
         std::fs::read("tests/fixtures/journals/v1.reprise").unwrap(),
     )
     .unwrap();
-    let store = Store::open(&path).unwrap();
+    // As the desktop app opens it: a journal that needs migrating is checked first.
+    let store = Store::open_checking_in_background(&path).unwrap();
+    store.wait_until_checked().unwrap();
     let page = store.list_entries(&EntryFilter::default()).unwrap();
     assert_eq!(page.items.len(), 3);
     assert!(page

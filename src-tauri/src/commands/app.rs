@@ -3,7 +3,7 @@
 use crate::error::{IpcError, IpcResult};
 use crate::state::{AppInfo, AppState, Theme};
 use reprise::model::{Person, PersonInput};
-use tauri::State;
+use tauri::{Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 /// Which journal is open, whether to show the welcome, and the theme.
@@ -11,6 +11,18 @@ use tauri_plugin_opener::OpenerExt;
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
     state.info()
+}
+
+/// Waits until the open journal has been checked for damage (it is checked in the background
+/// at launch); fails with kind `Damaged` when it is damaged, and then nothing is saved to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn journal_health(app: tauri::AppHandle) -> IpcResult<()> {
+    // The check can take a second on a large journal: wait on a blocking thread, not on one
+    // of the few that answer the UI's other commands.
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().health())
+        .await
+        .map_err(|e| IpcError::new("Internal", e.to_string()))?
 }
 
 /// Finishes the first-run welcome: saves the profile and opens the person's own journal or a

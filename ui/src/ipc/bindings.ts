@@ -18,6 +18,18 @@ async appInfo() : Promise<Result<AppInfo, IpcError>> {
 }
 },
 /**
+ * Waits until the open journal has been checked for damage (it is checked in the background
+ * at launch); fails with kind `Damaged` when it is damaged, and then nothing is saved to it.
+ */
+async journalHealth() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("journal_health") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Finishes the first-run welcome: saves the profile and opens the person's own journal or a
  * sample journal filled with demo data.
  */

@@ -311,6 +311,7 @@ async function runExchange(total: number): Promise<void> {
 export function createMockBackend(): Backend {
   const commands: Backend["commands"] = {
     appInfo: () => ok(info),
+    journalHealth: () => ok(null),
     finishWelcome: (profile, sample) => {
       if (!profile.display_name.trim()) return err("Invalid", "invalid display_name: must not be empty");
       owner = { id: uuid(), display_name: profile.display_name, contact: profile.contact, role_words: profile.role_words, is_owner: true, notes: "", created_at: nowIso(), updated_at: nowIso() };

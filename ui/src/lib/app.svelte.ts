@@ -23,6 +23,10 @@ export const app = $state({
   /** Bumped when entries were added, removed or restored, so lists and counts reload. */
   dataVersion: 0,
   tagsError: null as string | null,
+  /** False until the first list of tags has arrived. */
+  tagsLoaded: false,
+  /** What is wrong with the journal, when its check at launch found damage. */
+  damage: null as string | null,
 });
 
 export function setView(view: View): void {
@@ -39,6 +43,22 @@ export async function loadTags(): Promise<void> {
     app.tagsError = null;
   } catch (e) {
     app.tagsError = describeError(e);
+  } finally {
+    app.tagsLoaded = true;
+  }
+}
+
+/**
+ * Waits for the journal's check for damage, which runs in the background while the timeline
+ * shows; damage is kept in `app.damage` for a banner (nothing can be saved then). A check that
+ * could not run is tried again by the next save, which reports its own error.
+ */
+export async function watchJournalHealth(): Promise<void> {
+  try {
+    await ipc.journalHealth();
+    app.damage = null;
+  } catch (e) {
+    if (ipc.toIpcError(e).kind === "Damaged") app.damage = describeError(e);
   }
 }
 

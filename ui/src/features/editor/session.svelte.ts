@@ -137,7 +137,8 @@ export class EditorSession {
     try {
       await ipc.saveDraft(this.entryId, this.draftKey, content);
     } catch (e) {
-      if (!this.draftWarned) {
+      // A damaged journal refuses every write; the banner and the save status already say so.
+      if (!this.draftWarned && ipc.toIpcError(e).kind !== "Damaged") {
         this.draftWarned = true;
         showToast(`The safety copy of your typing could not be kept: ${describeError(e)}`, { kind: "error" });
       }
