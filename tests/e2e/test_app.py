@@ -194,3 +194,30 @@ def test_first_run_shows_the_welcome_and_the_sample_journal_fills_the_timeline(h
     assert app.all("month-header")
     time.sleep(1)  # let the list paint before the picture
     app.screenshot("sample-journal")
+
+
+def test_a_journal_found_damaged_after_launch_is_read_but_never_written(home, launch):
+    with_profile(home)
+    home.cli("demo", "--entries", "300")
+    raw = bytearray(home.journal.read_bytes())
+    page_size = int.from_bytes(raw[16:18], "big")
+    assert raw[18] == 2, "the journal is in write-ahead mode, as one in daily use is"
+    # Destroy the type byte of the last b-tree page: a page opening the journal does not read,
+    # so the damage is found by the check that runs in the background after launch.
+    raw[len(raw) - page_size] = 0x77
+    home.journal.write_bytes(raw)
+    damaged = bytes(raw)
+
+    app = launch()
+    banner = app.wait("journal-damaged", 15)
+    assert "Nothing can be saved to this journal" in text(banner)
+    assert "is damaged" in text(banner) and "backup" in text(banner), text(banner)
+    assert app.all("entry-row"), "the entries can still be read"
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    type_into_editor(app, "This must not be written into a damaged file.")
+    app.until(lambda: app.wait("save-status").get_attribute("data-state") == "error", 10,
+              "saving into a damaged journal did not show an error")
+    app.screenshot("damaged")
+    app.quit()
+    assert home.journal.read_bytes() == damaged, "the damaged journal was written to"
