@@ -544,6 +544,11 @@ fn spawn_quick_check(path: PathBuf, health: Arc<Health>) {
     let spawned = std::thread::Builder::new()
         .name("reprise-quick-check".into())
         .spawn(move || {
+            // Below the threads that answer the person: on a two-core laptop a full-speed check
+            // made the first page of the timeline wait for the CPU. On Linux the nice value is
+            // per thread, so this lowers only the check; elsewhere it is left as it is.
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::setpriority_process(None, 10);
             let outcome = (|| {
                 let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX

@@ -599,7 +599,24 @@ def main():
 
     run_dir = args.bench_dir / f"run-{os.getpid()}"
     notes = []
+    first = None
     try:
+        # One uncounted launch first: right after a build the 130 MB binary (and, on a quiet
+        # machine, WebKit's libraries) come from the disk, not the page cache; the counted
+        # launches are warm starts, as for an app in daily use. Its time is reported apart.
+        home = fresh_home(data, run_dir / "launch-first")
+        wait_quiet(args.quiet_wait)
+        app = None
+        try:
+            app, _, t = launch_once(home, 0)
+            first = t["launch_ms"]
+            print(f"First launch (not counted): populated at {fmt(first)}", flush=True)
+        except Exception as e:
+            print(f"First launch (not counted) failed: {type(e).__name__}: {str(e)[:120]}", flush=True)
+        finally:
+            if app:
+                app.quit()
+            shutil.rmtree(home.base, ignore_errors=True)
         attempt = 0
         while len(launches) < args.launches and attempt < args.launches + 5:
             attempt += 1
@@ -672,6 +689,8 @@ def main():
         row(f"Launch → populated timeline (UI mark), p50 / max of {len(ls)}", "≤ 1,000 ms",
             f"{fmt(p50(ls))} / {fmt(max(ls))}", max(ls) <= TARGETS["launch"])
         rows.append(f"| … the same, as seen through WebDriver (includes its polling) | — | {fmt(p50(tot))} / {fmt(max(tot))} | — |")
+        if first is not None:
+            rows.append(f"| … the run's first launch (binary read from disk; not counted) | — | {fmt(first)} | — |")
     if opens:
         row(f"Open an entry, p50 / p95 of {len(opens)}", "≤ 100 ms", f"{fmt(p50(opens))} / {fmt(p95(opens))}",
             p95(opens) <= TARGETS["open"])

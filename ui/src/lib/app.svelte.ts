@@ -29,6 +29,17 @@ export const app = $state({
   damage: null as string | null,
 });
 
+let firstPageShown: () => void = () => {};
+/**
+ * Settles once the timeline's first page has arrived (or failed). The journal has one
+ * connection, so launch waits for it before asking for anything slower, such as tag counts.
+ */
+export const firstPage = new Promise<void>((resolve) => (firstPageShown = resolve));
+
+export function markFirstPage(): void {
+  firstPageShown();
+}
+
 export function setView(view: View): void {
   app.view = view;
 }

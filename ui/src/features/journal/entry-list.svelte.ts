@@ -34,9 +34,11 @@ export class EntryList {
     const mine = ++this.generation;
     this.loading = true;
     this.error = null;
+    // The page first: the journal answers one query at a time, and the count can follow.
+    const pending = ipc.listEntries(toEntryFilter(filters, { trash: this.trash, limit: PAGE_SIZE }));
     void this.count(mine);
     try {
-      const page = await ipc.listEntries(toEntryFilter(filters, { trash: this.trash, limit: PAGE_SIZE }));
+      const page = await pending;
       if (mine !== this.generation) return;
       this.items = page.items;
       this.next = page.next;
