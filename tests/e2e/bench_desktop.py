@@ -743,7 +743,7 @@ def main():
     if ipc:
         print("Straight through IPC (p50 of 5): " + "; ".join(f"{k} {fmt(v['p50_ms'])} ({v['bytes']:,} bytes)" for k, v in ipc.items()) + ".")
     if opened:
-        print(f"Read-write open as the app does it (CLI `people me` on a fresh copy: PRAGMA quick_check, then one write): "
+        print(f"Read-write open with the check before it returns, as the command line does (`people me` on a fresh copy: PRAGMA quick_check, then one write; the app runs the check in the background): "
               f"{', '.join(fmt(x) for x in opened['rw'])}; a read-only command (`list --limit 1`, no check): "
               f"{', '.join(fmt(x) for x in opened['ro'])}.")
     if qc:
