@@ -11,6 +11,7 @@ let loading: Promise<void> | null = null;
 
 /** Starts loading the Markdown editor (once); resolves when it is ready or has failed. */
 export function loadMarkdownEditor(): Promise<void> {
+  if (!loading) loaded.error = null;
   loading ??= import("./MarkdownEditor.svelte").then(
     (m) => {
       loaded.component = m.default;
