@@ -13,6 +13,7 @@ use crate::model::{EntryFilter, EntrySummary, Page};
 use crate::render::{escape_html, plain_text};
 use crate::store::Store;
 use rusqlite::types::Value;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -27,7 +28,8 @@ const MAX_TERMS: usize = 32;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchOrder {
-    /// Best matches first (BM25, titles and tags weigh more than bodies).
+    /// Best matches first (BM25, titles and tags weigh more than bodies); among equally good
+    /// matches, the entry added last first.
     #[default]
     Relevance,
     /// Newest first.
@@ -314,7 +316,9 @@ impl Store {
         let mut args: Vec<Value> = vec![Value::Text(expr.clone())];
         args.extend(filter_args);
         let (score, order) = match req.order {
-            SearchOrder::Relevance => ("bm25(entries_fts, 10.0, 1.0, 5.0)", "score ASC, e.id ASC"),
+            SearchOrder::Relevance => {
+                ("bm25(entries_fts, 10.0, 1.0, 5.0)", "score ASC, e.seq DESC")
+            }
             SearchOrder::Newest => ("e.occurred_on", "score DESC, e.id DESC"),
         };
         let mut cursor_sql = String::new();
@@ -325,15 +329,17 @@ impl Store {
                     format!("{cursor:?} is not a cursor from a previous page"),
                 )
             };
-            let (key, id) = cursor.rsplit_once('|').ok_or_else(bad)?;
-            Uuid::parse_str(id).map_err(|_| bad())?;
+            let (key, last) = cursor.rsplit_once('|').ok_or_else(bad)?;
             match req.order {
                 SearchOrder::Relevance => {
                     let k: f64 = key.parse().map_err(|_| bad())?;
-                    cursor_sql = format!(" AND ({score} > ? OR ({score} = ? AND e.id > ?))");
-                    args.extend([Value::Real(k), Value::Real(k), Value::Text(id.to_owned())]);
+                    let seq: i64 = last.parse().map_err(|_| bad())?;
+                    cursor_sql = format!(" AND ({score} > ? OR ({score} = ? AND e.seq < ?))");
+                    args.extend([Value::Real(k), Value::Real(k), Value::Integer(seq)]);
                 }
                 SearchOrder::Newest => {
+                    let id = last;
+                    Uuid::parse_str(id).map_err(|_| bad())?;
                     cursor_sql =
                         " AND (e.occurred_on < ? OR (e.occurred_on = ? AND e.id < ?))".to_owned();
                     args.extend([
@@ -354,20 +360,31 @@ impl Store {
               ORDER BY {order} LIMIT {}",
             limit + 1
         );
+        let unfiltered_first_page = req.order == SearchOrder::Relevance
+            && req.filter
+                == EntryFilter {
+                    limit: req.filter.limit,
+                    ..EntryFilter::default()
+                };
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(&sql)?;
-            let mut ranked = stmt
-                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Value>(2)?))
-                })
-                .map_err(query_error)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(query_error)?;
+            let mut ranked = if unfiltered_first_page {
+                rank_first_page_unfiltered(tx, &expr, limit as usize)?
+            } else {
+                let mut stmt = tx.prepare_cached(&sql)?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Value>(2)?))
+                    })
+                    .map_err(query_error)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map_err(query_error)?;
+                rows
+            };
             let more = ranked.len() > limit as usize;
             ranked.truncate(limit as usize);
             let next = if more {
-                ranked.last().map(|(_, id, score)| match score {
-                    Value::Real(f) => format!("{f:?}|{id}"),
+                ranked.last().map(|(seq, id, score)| match score {
+                    Value::Real(f) => format!("{f:?}|{seq}"),
                     Value::Text(t) => format!("{t}|{id}"),
                     other => format!("{other:?}|{id}"),
                 })
@@ -481,6 +498,51 @@ impl Store {
             Ok(hits)
         })
     }
+}
+
+/// The first page of a search with no filters: `limit + 1` rows of `(seq, id, score)`, as the
+/// general ranking query orders them (score, then the entry added last).
+///
+/// The general query joins every match to `entries_live` before ranking, to leave out trashed
+/// entries: for a word in 48,000 entries, 48,000 index lookups, about a third of its time.
+/// Here the full-text index ranks on its own, in the same order (its rowid is `seq`), and keeps
+/// the best `limit + 1 + (entries in the trash)`, enough live ones even if every trashed entry
+/// matched; only those are looked up.
+fn rank_first_page_unfiltered(
+    tx: &rusqlite::Transaction<'_>,
+    expr: &str,
+    limit: usize,
+) -> Result<Vec<(i64, String, Value)>> {
+    let trashed: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM entries INDEXED BY entries_trash WHERE deleted_at IS NOT NULL",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let mut ranked = tx.prepare_cached(
+        "SELECT rowid, bm25(entries_fts, 10.0, 1.0, 5.0) AS score
+           FROM entries_fts WHERE entries_fts MATCH ? ORDER BY score ASC, rowid DESC LIMIT ?",
+    )?;
+    let mut live = tx.prepare_cached(
+        "SELECT id FROM entries INDEXED BY entries_live WHERE seq = ? AND deleted_at IS NULL",
+    )?;
+    let keep = limit as i64 + 1 + trashed;
+    let mut rows = ranked
+        .query(rusqlite::params![expr, keep])
+        .map_err(query_error)?;
+    let mut out = Vec::with_capacity(limit + 1);
+    while out.len() <= limit {
+        let Some(row) = rows.next().map_err(query_error)? else {
+            break;
+        };
+        let (seq, score): (i64, f64) = (row.get(0)?, row.get(1)?);
+        if let Some(id) = live
+            .query_row([seq], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            out.push((seq, id, Value::Real(score)));
+        }
+    }
+    Ok(out)
 }
 
 /// How the ranking and counting queries join matches to `entries` (aliased `e`).

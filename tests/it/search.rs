@@ -202,6 +202,69 @@ fn pages_of_results_cover_every_match_once_in_both_orders() {
 }
 
 #[test]
+fn an_unfiltered_first_page_is_ranked_exactly_as_a_filtered_one() {
+    // The first page of a search without filters is ranked in the full-text index alone; a
+    // filter that keeps every entry takes the general query. Here ten entries tie in each of
+    // three scores, so ties straddle every page's end, and some of the best are in the trash.
+    // Among equal matches the entry added last comes first.
+    let j = Journal::new();
+    let mut all = Vec::new();
+    for n in 0..30 {
+        let body = format!("choir {}", "breath ".repeat(n % 3 + 1));
+        let e = j
+            .store
+            .create_entry(&entry(&format!("E{n}"), &body, "2026-01-01", &[]))
+            .unwrap();
+        all.push(e.id);
+    }
+    let trashed: Vec<_> = all.iter().copied().step_by(4).collect();
+    for id in &trashed {
+        j.store.trash_entry(*id).unwrap();
+    }
+    for limit in [1, 4, 7, 10, 12, 22, 30] {
+        let plain = SearchRequest {
+            filter: EntryFilter {
+                limit: Some(limit),
+                ..Default::default()
+            },
+            ..req("choir")
+        };
+        let everything = SearchRequest {
+            filter: EntryFilter {
+                since: chrono::NaiveDate::from_ymd_opt(1900, 1, 1),
+                ..plain.filter.clone()
+            },
+            ..plain.clone()
+        };
+        let (a, b) = (
+            j.store.search(&plain).unwrap(),
+            j.store.search(&everything).unwrap(),
+        );
+        let ids = |p: &reprise::model::Page<reprise::search::SearchHit>| {
+            p.items.iter().map(|h| h.entry.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&a), ids(&b), "limit {limit}");
+        assert_eq!(a.next, b.next, "limit {limit}");
+        assert_eq!(
+            a.items.len(),
+            (limit as usize).min(all.len() - trashed.len())
+        );
+        assert!(
+            ids(&a).iter().all(|id| !trashed.contains(id)),
+            "limit {limit}"
+        );
+    }
+    let first = j.store.search(&req("choir")).unwrap().items;
+    let (_, short_and_newest) = (all.iter().enumerate().rev())
+        .find(|(n, id)| n % 3 == 0 && !trashed.contains(id))
+        .unwrap();
+    assert_eq!(
+        first[0].entry.id, *short_and_newest,
+        "the shortest bodies match best; of those, the newest first"
+    );
+}
+
+#[test]
 fn hostile_text_in_snippets_is_escaped() {
     let j = Journal::new();
     j.store

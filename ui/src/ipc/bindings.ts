@@ -915,7 +915,8 @@ snippet_text: string }
  */
 export type SearchOrder = 
 /**
- * Best matches first (BM25, titles and tags weigh more than bodies).
+ * Best matches first (BM25, titles and tags weigh more than bodies); among equally good
+ * matches, the entry added last first.
  */
 "relevance" | 
 /**
