@@ -21,7 +21,9 @@ export class SearchState {
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly limit = 50) {}
+  // A page is about three screens of results; more come as the list nears its end. Each
+  // result's snippet costs the core a lookup, so a longer first page only delays it.
+  constructor(private readonly limit = 25) {}
 
   /** Schedules a search for `query` with `filters`. */
   schedule(query: string, filters: FilterState, immediate = false): void {
