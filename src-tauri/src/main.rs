@@ -2,6 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before anything else: WebKit reads it once, and setting the environment is only sound
+    // while no other thread runs.
+    reprise_desktop::rendering::choose_painter();
     if let Err(e) = reprise_desktop::run() {
         eprintln!("reprise-desktop: {e}");
         std::process::exit(1);
