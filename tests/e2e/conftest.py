@@ -2,7 +2,8 @@
 
 Each test gets its own temporary home: journal, XDG folders and the folder the app's file
 dialogs answer from (REPRISE_TEST_DIALOG_DIR), so tests never touch a real journal.
-Screenshots of what each test saw are saved under tests/e2e/artifacts/.
+Screenshots of what each test saw are saved under tests/e2e/artifacts/: taken from the X
+display, cropped to the app's window, i.e. what a person would see.
 """
 
 import os
@@ -15,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from PIL import ImageGrab
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -134,11 +136,15 @@ class App:
         return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: predicate(), message)
 
     def screenshot(self, label):
-        # Let the last change paint: WebKit may otherwise hand back the previous frame.
-        time.sleep(0.4)
+        # From the display, not WebDriver: without a GPU the app draws without compositing
+        # layers, and then WebKitGTK 2.50's WebDriver screenshot never returns once a sandboxed
+        # iframe (the preview) has been shown. The display also shows what a person sees.
+        time.sleep(0.4)  # let the last change reach the screen
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{self.name}-{label}.png"
-        self.driver.save_screenshot(str(path))
+        r = self.driver.get_window_rect()
+        box = (r["x"], r["y"], r["x"] + r["width"], r["y"] + r["height"])
+        ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"]).save(path)
         return path
 
     # --- ending ---------------------------------------------------------------------
