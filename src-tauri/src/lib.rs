@@ -7,7 +7,7 @@
 //!   own settings.
 //! - [`dialogs`]: native open/save dialogs, opened from Rust.
 //! - [`error`]: errors as `{ kind, message }` for the UI.
-//! - [`rendering`]: how WebKitGTK paints, chosen before it starts.
+//! - [`rendering`]: how WebKitGTK draws, chosen before it starts.
 //!
 //! The TypeScript bindings in `ui/src/ipc/bindings.ts` are generated from [`specta_builder`];
 //! a test fails when the committed file is stale.

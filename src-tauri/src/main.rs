@@ -4,7 +4,7 @@
 fn main() {
     // Before anything else: WebKit reads it once, and setting the environment is only sound
     // while no other thread runs.
-    reprise_desktop::rendering::choose_painter();
+    reprise_desktop::rendering::choose_renderer();
     if let Err(e) = reprise_desktop::run() {
         eprintln!("reprise-desktop: {e}");
         std::process::exit(1);

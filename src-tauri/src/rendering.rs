@@ -1,49 +1,61 @@
-//! How WebKitGTK paints, chosen before it starts.
+//! How WebKitGTK draws, chosen before it starts.
 //!
-//! WebKitGTK paints pages with Skia, on the GPU through OpenGL by default. A machine without a
-//! GPU (a virtual machine, a thin client, a remote desktop) still has OpenGL, but Mesa then runs
-//! it on the CPU (llvmpipe), so the GPU path costs CPU time and memory for nothing: measured on
-//! the 50,000-entry journal, the web process used about 30 MB more at idle than with Skia's own
-//! CPU painter, for the same pixels (docs/PERFORMANCE.md). Without a GPU render node we ask
-//! for CPU painting; with one, and whenever the person has set the variable themselves, WebKit
-//! keeps its default.
+//! By default WebKitGTK composites the page in layers with OpenGL and paints them with Skia on
+//! the GPU. A machine without a GPU (a virtual machine, a thin client, a remote desktop) still
+//! has OpenGL, but Mesa then runs it on the CPU (llvmpipe): the layers, the GPU painting and
+//! LLVM's shader compiler cost memory and CPU time for nothing. There, WebKit's older path
+//! draws the same page in software without layers. Measured on the 50,000-entry journal without
+//! a GPU (docs/PERFORMANCE.md): the app and its WebKit processes used 365 MB (PSS) at idle by
+//! default, 322 MB with Skia painting on the CPU, and about 250 MB drawing without layers.
 //!
-//! WebKit reads the variable once, when its first web view starts, so [`choose_painter`] runs
-//! first thing in `main`, before any thread exists.
+//! So without a GPU render node we ask for drawing without layers, and for CPU painting in case
+//! a later WebKit ignores the first. With a GPU, and for any variable the person has set
+//! themselves, WebKit keeps its own choice.
+//!
+//! WebKit reads these once, when its first web view starts, so [`choose_renderer`] runs first
+//! thing in `main`, before any thread exists.
 
 use std::ffi::OsString;
 
+/// WebKitGTK's switch for drawing without compositing layers.
+pub const NO_LAYERS_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 /// WebKitGTK's switch for Skia's CPU painter (2.46 and later; older versions ignore it).
 pub const CPU_PAINTING_VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
-/// Whether to ask for CPU painting: only when the person has not chosen, and no entry of the
-/// DRM device folder is a render node (`renderD128`, …), i.e. no GPU can draw for us.
-pub fn wants_cpu_painting(
-    set_by_person: bool,
+/// The variables to set, given which of them the person has set and the names in the DRM
+/// device folder: none when any entry is a render node (`renderD128`, …), i.e. a GPU can draw.
+pub fn software_rendering_vars(
+    set_by_person: impl Fn(&str) -> bool,
     dri_entries: impl IntoIterator<Item = OsString>,
-) -> bool {
-    !set_by_person
-        && !dri_entries
-            .into_iter()
-            .any(|name| name.to_string_lossy().starts_with("renderD"))
+) -> Vec<&'static str> {
+    let gpu = dri_entries
+        .into_iter()
+        .any(|name| name.to_string_lossy().starts_with("renderD"));
+    if gpu {
+        return Vec::new();
+    }
+    [NO_LAYERS_VAR, CPU_PAINTING_VAR]
+        .into_iter()
+        .filter(|var| !set_by_person(var))
+        .collect()
 }
 
-/// Sets [`CPU_PAINTING_VAR`] when [`wants_cpu_painting`] says so. Call before any thread starts.
-pub fn choose_painter() {
+/// Sets what [`software_rendering_vars`] names. Call before any thread starts.
+pub fn choose_renderer() {
     if !cfg!(target_os = "linux") {
         return;
     }
     let entries = std::fs::read_dir("/dev/dri")
         .map(|dir| dir.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
         .unwrap_or_default();
-    if wants_cpu_painting(std::env::var_os(CPU_PAINTING_VAR).is_some(), entries) {
-        std::env::set_var(CPU_PAINTING_VAR, "1");
+    for var in software_rendering_vars(|v| std::env::var_os(v).is_some(), entries) {
+        std::env::set_var(var, "1");
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::wants_cpu_painting;
+    use super::{software_rendering_vars, CPU_PAINTING_VAR, NO_LAYERS_VAR};
     use std::ffi::OsString;
 
     fn names(list: &[&str]) -> Vec<OsString> {
@@ -51,17 +63,24 @@ mod tests {
     }
 
     #[test]
-    fn cpu_painting_only_without_a_render_node_and_never_over_the_persons_choice() {
+    fn software_drawing_only_without_a_render_node_and_never_over_the_persons_choice() {
+        let unset = |_: &str| false;
+        let both = vec![NO_LAYERS_VAR, CPU_PAINTING_VAR];
         // No /dev/dri at all (Xvfb, most virtual machines), or only a display card.
-        assert!(wants_cpu_painting(false, names(&[])));
-        assert!(wants_cpu_painting(false, names(&["card0", "by-path"])));
+        assert_eq!(software_rendering_vars(unset, names(&[])), both);
+        assert_eq!(
+            software_rendering_vars(unset, names(&["card0", "by-path"])),
+            both
+        );
         // A GPU that can render.
-        assert!(!wants_cpu_painting(false, names(&["card0", "renderD128"])));
-        assert!(!wants_cpu_painting(
-            false,
-            names(&["card1", "renderD129", "card0"])
-        ));
-        // The person set the variable (to anything): theirs stands.
-        assert!(!wants_cpu_painting(true, names(&[])));
+        assert!(software_rendering_vars(unset, names(&["card0", "renderD128"])).is_empty());
+        assert!(software_rendering_vars(unset, names(&["card1", "renderD129"])).is_empty());
+        // A variable the person set (to anything, even to keep layers) stands.
+        let layers_chosen = |v: &str| v == NO_LAYERS_VAR;
+        assert_eq!(
+            software_rendering_vars(layers_chosen, names(&[])),
+            [CPU_PAINTING_VAR]
+        );
+        assert!(software_rendering_vars(|_| true, names(&[])).is_empty());
     }
 }
