@@ -220,6 +220,23 @@ def process_start_epoch_ms(pid):
     return (boot + ticks / os.sysconf("SC_CLK_TCK")) * 1000.0
 
 
+RENDERING_VARS = ("WEBKIT_DISABLE_COMPOSITING_MODE", "WEBKIT_SKIA_ENABLE_CPU_RENDERING")
+
+
+def webkit_drawing(procs):
+    """How WebKit was asked to draw: the rendering variables in the web process's environment
+    (the app sets them before WebKit starts when there is no GPU; see src-tauri/src/rendering.rs)."""
+    for p in procs:
+        if p["name"].startswith("WebKitWebProces"):
+            try:
+                env = Path(f"/proc/{p['pid']}/environ").read_bytes().split(b"\0")
+            except OSError:
+                break
+            found = [e.decode() for e in env if e.split(b"=")[0].decode() in RENDERING_VARS]
+            return ", ".join(found) if found else "WebKit's defaults (no rendering variable set)"
+    return "not known (no web process found)"
+
+
 def memory(pid):
     procs = []
     for p, name in tree(pid):
@@ -591,6 +608,7 @@ def main():
     args.bench_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     launches, mems, opens, searches, ipc, qc, idle_seen, opened = [], [], [], [], {}, None, [], None
+    drawing = "not known (launch 1 did not finish)"
     data, chosen = cached_journal(cli, args.entries, args.words, args.bench_dir)
     chosen = {k: v[:args.repeats] for k, v in chosen.items()}
     extra = json.loads((data.parent.parent / "ok").read_text())["extra"]
@@ -646,6 +664,8 @@ def main():
                 time.sleep(args.idle)
                 procs = memory(pid)
                 mems.append(procs)
+                if n == 1:
+                    drawing = webkit_drawing(procs)
                 names = ", ".join(f"{p['name']} {p['pss_kb'] / 1024:.0f}" for p in procs)
                 print(f"  idle PSS {sum(p['pss_kb'] for p in procs) / 1024:.0f} MB, RSS {sum(p['rss_kb'] for p in procs) / 1024:.0f} MB "
                       f"({names})", flush=True)
@@ -734,6 +754,7 @@ def main():
         for p in mems[0]:
             by_name[p["name"]] = by_name.get(p["name"], 0) + p["pss_kb"]
         print("Idle PSS by process (launch 1): " + ", ".join(f"{n} {kb / 1024:.0f} MB" for n, kb in by_name.items()) + ".")
+        print(f"WebKit's drawing, from the web process's environment: {drawing}.")
         missing = [n for n in ("WebKitWebProcess", "WebKitNetworkProcess") if n[:15] not in by_name]
         if missing:
             print(f"Note: {', '.join(missing)} not found under the app process; the sum may be missing them.")
