@@ -67,7 +67,10 @@ class Home:
             XDG_RUNTIME_DIR=str(self.base / "runtime"),
             HOME=str(self.base),
             RUST_BACKTRACE="0",
+            # On the X display the tests run on (Xvfb), even when started from a Wayland desktop.
+            GDK_BACKEND="x11",
         )
+        env.pop("WAYLAND_DISPLAY", None)
         return env
 
     def cli(self, *args, check=True):
