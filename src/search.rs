@@ -378,7 +378,11 @@ impl Store {
                 let mut stmt = tx.prepare_cached(&sql)?;
                 let rows = stmt
                     .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Value>(2)?))
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, Value>(2)?,
+                        ))
                     })
                     .map_err(query_error)?
                     .collect::<rusqlite::Result<Vec<_>>>()
@@ -405,11 +409,16 @@ impl Store {
             // returns, so snippets are made for the page's rows only. (Words keep the seeks: a
             // pass visits every match in the range, which for a common word is most of them.)
             let seqs: Vec<i64> = ranked.iter().map(|(seq, _, _)| *seq).collect();
-            let groups: Vec<&[i64]> =
-                if expr.contains('*') { vec![&seqs[..]] } else { seqs.chunks(1).collect() };
+            let groups: Vec<&[i64]> = if expr.contains('*') {
+                vec![&seqs[..]]
+            } else {
+                seqs.chunks(1).collect()
+            };
             let mut marked: HashMap<i64, (String, String)> = HashMap::with_capacity(seqs.len());
             for group in groups {
-                let (Some(&lo), Some(&hi)) = (group.iter().min(), group.iter().max()) else { continue };
+                let (Some(&lo), Some(&hi)) = (group.iter().min(), group.iter().max()) else {
+                    continue;
+                };
                 let mut stmt = tx.prepare_cached(&format!(
                     "SELECT rowid, highlight(entries_fts, 0, char(2), char(3)),
                             snippet(entries_fts, 1, char(2), char(3), '…', 24)
@@ -417,17 +426,23 @@ impl Store {
                       WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({})",
                     vec!["?"; group.len()].join(", ")
                 ))?;
-                let mut params = vec![Value::Text(expr.clone()), Value::Integer(lo), Value::Integer(hi)];
+                let mut params = vec![
+                    Value::Text(expr.clone()),
+                    Value::Integer(lo),
+                    Value::Integer(hi),
+                ];
                 params.extend(group.iter().map(|seq| Value::Integer(*seq)));
-                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(query_error)?;
+                let mut rows = stmt
+                    .query(rusqlite::params_from_iter(params.iter()))
+                    .map_err(query_error)?;
                 while let Some(r) = rows.next().map_err(query_error)? {
                     marked.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
                 }
             }
             let marks = vec!["?"; seqs.len()].join(", ");
             let mut stmt = tx.prepare_cached(&format!(
-                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
-                        e.starred, e.updated_at, e.deleted_at, e.seq
+                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text,
+                        substr(e.body, 1, 800), e.starred, e.updated_at, e.deleted_at, e.seq
                    FROM entries e LEFT JOIN templates t ON t.id = e.template_id
                   WHERE e.seq IN ({marks})"
             ))?;
@@ -439,12 +454,18 @@ impl Store {
             let mut items = Vec::with_capacity(ranked.len());
             for seq in &seqs {
                 // One read transaction: every ranked row is still there.
-                let (Some(entry), Some((title, snippet))) = (summaries.remove(seq), marked.remove(seq)) else {
+                let (Some(entry), Some((title, snippet))) =
+                    (summaries.remove(seq), marked.remove(seq))
+                else {
                     return Err(Error::Storage(rusqlite::Error::QueryReturnedNoRows));
                 };
                 // A match only in the title or tags leaves the body snippet unmarked; show the
                 // start of the body then.
-                let snippet = if snippet.contains(MARK_OPEN) { snippet } else { plain_text(&snippet, 200) };
+                let snippet = if snippet.contains(MARK_OPEN) {
+                    snippet
+                } else {
+                    plain_text(&snippet, 200)
+                };
                 items.push(SearchHit {
                     entry,
                     title_html: marked_html(&title),

@@ -1,8 +1,8 @@
 //! How WebKitGTK draws, chosen before it starts.
 //!
 //! By default WebKitGTK composites the page in layers with OpenGL and paints them with Skia on
-//! the GPU. A machine without a GPU (a virtual machine, a thin client, a remote desktop) still
-//! has OpenGL, but Mesa then runs it on the CPU (llvmpipe): the layers, the GPU painting and
+//! the GPU. A machine without a GPU (most virtual machines and thin clients) still has
+//! OpenGL, but Mesa then runs it on the CPU (llvmpipe): the layers, the GPU painting and
 //! LLVM's shader compiler cost memory and CPU time for nothing. There, WebKit's older path
 //! draws the same page in software without layers. Measured on the 50,000-entry journal without
 //! a GPU (docs/PERFORMANCE.md): the app and its WebKit processes used 365 MB (PSS) at idle by

@@ -88,8 +88,9 @@ impl Store {
                     })?;
                     let entry_id = entry_id.and_then(|s| Uuid::parse_str(&s).ok());
                     let newer_than_entry = match entry_updated {
-                        // Stamps are milliseconds: a draft kept in the same millisecond as its entry was saved
-                        // is offered back too (restoring identical text is harmless; losing typing is not).
+                        // Stamps are milliseconds: a draft kept in the same millisecond as
+                        // its entry was saved is offered back too (restoring identical text is
+                        // harmless; losing typing is not).
                         Some(u) => format_ts(&saved_at) >= u,
                         None => true,
                     };

@@ -586,8 +586,8 @@ fn in_wal_mode(conn: &Connection) -> Result<bool> {
     Ok(mode.eq_ignore_ascii_case("wal"))
 }
 
-/// Copies the journal at `journal`, open on `conn`, to `dest` through SQLite's backup API and checks the
-/// copy; `dest` is removed if either fails.
+/// Copies the journal at `journal`, open on `conn`, to `dest` through SQLite's backup API and
+/// checks the copy; `dest` is removed if either fails.
 fn backup_connection_to(conn: &Connection, journal: &Path, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

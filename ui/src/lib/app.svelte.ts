@@ -64,12 +64,17 @@ export async function loadTags(): Promise<void> {
  * shows; damage is kept in `app.damage` for a banner (nothing can be saved then). A check that
  * could not run is tried again by the next save, which reports its own error.
  */
+let healthWatch = 0;
+
 export async function watchJournalHealth(): Promise<void> {
+  // After a switch of journal, only the newest watch speaks: an older one reports on the
+  // journal that was open before.
+  const mine = ++healthWatch;
   try {
     await ipc.journalHealth();
-    app.damage = null;
+    if (mine === healthWatch) app.damage = null;
   } catch (e) {
-    if (ipc.toIpcError(e).kind === "Damaged") app.damage = describeError(e);
+    if (mine === healthWatch && ipc.toIpcError(e).kind === "Damaged") app.damage = describeError(e);
   }
 }
 
