@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use reprise::demo::DemoOptions;
 use reprise::model::{ActionStatus, CpdSummary, EntryFilter, EntryKind};
-use reprise::store::CheckReport;
+use reprise::store::{opening_writes, CheckReport, OpeningWrites};
 use reprise::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -82,15 +82,27 @@ pub fn check(ctx: &mut Ctx) -> CliResult {
     }
     // Opening a journal migrates it, or fills in a new one, so a journal that needs either is
     // reported instead: a check looks and never changes.
-    let looked = look(&ctx.journal);
-    if let Some(Looked::NeedsWriting(why)) = looked {
-        return Err(CliError::Failed(why));
+    let looked = opening_writes(&ctx.journal);
+    let shown = ctx.journal.display();
+    match looked {
+        Some(OpeningWrites::Empty) => {
+            return Err(CliError::Failed(format!(
+                "{shown} is empty, not a journal yet; there is nothing to check"
+            )))
+        }
+        Some(OpeningWrites::Migration { found }) => return Err(CliError::Failed(format!(
+            "the journal at {shown} needs migrating (schema {found}; this build uses {}), which \
+                 check does not do; any other command (e.g. `reprise list`) or the desktop app \
+                 migrates it after making a backup",
+            reprise::store::schema::CURRENT_VERSION
+        ))),
+        _ => {}
     }
     // The search index can only be checked over a writable connection (FTS5's integrity check
     // is an INSERT), so take the lock when it is free — nothing is written — and otherwise
     // check the rest without disturbing the process that holds it. Opening for writing also
     // refreshes stale built-in templates, so then the index is left unchecked too.
-    let (store, skipped) = if matches!(looked, Some(Looked::StaleTemplates)) {
+    let (store, skipped) = if matches!(looked, Some(OpeningWrites::StaleTemplates)) {
         (
             ctx.read()?,
             Some("a newer Reprise's built-in templates are not installed yet"),
@@ -145,62 +157,6 @@ pub fn check(ctx: &mut Ctx) -> CliResult {
         )));
     }
     Ok(())
-}
-
-/// What a look at a journal, without opening it as a [`Store`] would, found that rules out a
-/// plain check.
-enum Looked {
-    /// It needs migrating, or is an empty file: opening it would write to it.
-    NeedsWriting(String),
-    /// Its built-in templates are older than this build's, which opening for writing updates.
-    StaleTemplates,
-}
-
-/// Looks at the journal at `path` over a read-only connection of its own; `None` when it is
-/// current, or when the look failed (opening it then reports why, without writing).
-fn look(path: &Path) -> Option<Looked> {
-    use reprise::store::{schema, APPLICATION_ID};
-    use rusqlite::{Connection, OpenFlags, OptionalExtension};
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).ok()?;
-    let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .ok()?;
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-        .ok()?;
-    let shown = path.display();
-    if app_id == 0 && objects == 0 {
-        return Some(Looked::NeedsWriting(format!(
-            "{shown} is empty, not a journal yet; there is nothing to check"
-        )));
-    }
-    if app_id != APPLICATION_ID {
-        return None;
-    }
-    let found = schema::version(&conn).ok()?;
-    if found < schema::CURRENT_VERSION {
-        return Some(Looked::NeedsWriting(format!(
-            "the journal at {shown} needs migrating (schema {found}; this build uses {}), which \
-             check does not do; any other command (e.g. `reprise list`) or the desktop app \
-             migrates it after making a backup",
-            schema::CURRENT_VERSION
-        )));
-    }
-    for t in reprise::store::builtin_templates().ok()? {
-        let stored: Option<String> = conn
-            .query_row(
-                "SELECT updated_at FROM templates WHERE id = ?1",
-                [t.id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()
-            .ok()?;
-        if stored.as_deref() != Some(reprise::model::format_ts(&t.updated_at).as_str()) {
-            return Some(Looked::StaleTemplates);
-        }
-    }
-    None
 }
 
 #[derive(Serialize)]

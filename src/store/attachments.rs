@@ -1,11 +1,12 @@
 //! Attachments: files stored inside the journal, so that one file is the whole journal.
 
-use super::entries::{col_ts, col_uuid, exists};
+use super::row::{self, col_ts, col_uuid, exists, ts_value};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{format_ts, new_id, now, optional_line, AttachmentMeta};
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The largest attachment accepted: 100 MiB, enough for an hour of compressed audio.
@@ -51,7 +52,15 @@ impl Store {
             created_at: now(),
         };
         self.write(|tx| {
-            insert_attachment(tx, owner, &meta, data, &meta.created_at)?;
+            insert_attachment(
+                tx,
+                &AttachmentRow {
+                    owner,
+                    meta: &meta,
+                    data,
+                    updated_at: &meta.created_at,
+                },
+            )?;
             touch_owner(tx, owner)?;
             Ok(meta.clone())
         })
@@ -63,10 +72,17 @@ impl Store {
     /// [`Error::NotFound`] if there is no such attachment.
     pub fn attachment_data(&self, id: Uuid) -> Result<(AttachmentMeta, Vec<u8>)> {
         self.read(|tx| {
-            tx.prepare_cached("SELECT id, file_name, media_type, size, sha256, created_at, data FROM attachments WHERE id = ?1")?
-                .query_row([id.to_string()], |r| Ok((meta_from_row(r)?, r.get::<_, Vec<u8>>(6)?)))
-                .optional()?
-                .ok_or(Error::NotFound { entity: "attachment", id: id.to_string() })
+            tx.prepare_cached(&format!(
+                "SELECT {META_COLUMNS}, data FROM attachments WHERE id = ?1"
+            ))?
+            .query_row([id.to_string()], |r| {
+                Ok((meta_from_row(r)?, r.get::<_, Vec<u8>>(6)?))
+            })
+            .optional()?
+            .ok_or(Error::NotFound {
+                entity: "attachment",
+                id: id.to_string(),
+            })
         })
     }
 
@@ -148,40 +164,70 @@ pub fn media_type_for(file_name: &str) -> &'static str {
     }
 }
 
-pub(crate) fn insert_attachment(
+/// The attachments table's columns. Attachments are not a [`row::Record`]: their bytes (up to
+/// [`MAX_ATTACHMENT_BYTES`]) are written from a borrowed slice rather than copied into an owned
+/// row value.
+const COLUMNS: &[&str] = &[
+    "id",
+    "entry_id",
+    "cpd_id",
+    "file_name",
+    "media_type",
+    "size",
+    "sha256",
+    "data",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns [`meta_from_row`] reads, in its order.
+pub(crate) const META_COLUMNS: &str = "id, file_name, media_type, size, sha256, created_at";
+
+/// One attachment as it is written: whose it is, what it is, its bytes and when it changed.
+pub(crate) struct AttachmentRow<'a> {
+    pub owner: AttachmentOwner,
+    pub meta: &'a AttachmentMeta,
+    pub data: &'a [u8],
+    pub updated_at: &'a chrono::DateTime<chrono::Utc>,
+}
+
+/// Adds (`exists` false) or replaces an attachment's row, without touching its owner.
+pub(crate) fn write_attachment(
     tx: &Transaction<'_>,
-    owner: AttachmentOwner,
-    meta: &AttachmentMeta,
-    data: &[u8],
-    updated_at: &chrono::DateTime<chrono::Utc>,
+    a: &AttachmentRow<'_>,
+    exists: bool,
 ) -> Result<()> {
-    let (entry_id, cpd_id) = match owner {
-        AttachmentOwner::Entry(id) => {
-            exists(tx, "entries", "entry", id)?;
-            (Some(id.to_string()), None)
-        }
-        AttachmentOwner::Cpd(id) => {
-            exists(tx, "cpd_activities", "CPD activity", id)?;
-            (None, Some(id.to_string()))
-        }
+    let (entry_id, cpd_id) = match a.owner {
+        AttachmentOwner::Entry(id) => (Some(id.to_string()), None),
+        AttachmentOwner::Cpd(id) => (None, Some(id.to_string())),
     };
-    tx.prepare_cached(
-        "INSERT INTO attachments (id, entry_id, cpd_id, file_name, media_type, size, sha256, data, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        meta.id.to_string(),
+    let sql = if exists {
+        row::update_sql("attachments", COLUMNS)
+    } else {
+        row::insert_sql("attachments", COLUMNS)
+    };
+    tx.prepare_cached(&sql)?.execute(params![
+        a.meta.id.to_string(),
         entry_id,
         cpd_id,
-        meta.file_name,
-        meta.media_type,
-        meta.size as i64,
-        meta.sha256,
-        data,
-        format_ts(&meta.created_at),
-        format_ts(updated_at),
+        a.meta.file_name,
+        a.meta.media_type,
+        a.meta.size as i64,
+        a.meta.sha256,
+        a.data,
+        ts_value(&a.meta.created_at),
+        ts_value(a.updated_at),
     ])?;
     Ok(())
+}
+
+/// Adds an attachment to an owner that exists.
+fn insert_attachment(tx: &Transaction<'_>, a: &AttachmentRow<'_>) -> Result<()> {
+    match a.owner {
+        AttachmentOwner::Entry(id) => exists(tx, "entries", "entry", id)?,
+        AttachmentOwner::Cpd(id) => exists(tx, "cpd_activities", "CPD activity", id)?,
+    }
+    write_attachment(tx, a, false)
 }
 
 fn owner_of(tx: &Transaction<'_>, id: Uuid) -> Result<AttachmentOwner> {
@@ -238,10 +284,30 @@ pub(crate) fn attachments_of(
     owner: &str,
 ) -> Result<Vec<AttachmentMeta>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT id, file_name, media_type, size, sha256, created_at FROM attachments WHERE {column} = ?1 ORDER BY created_at, id"
+        "SELECT {META_COLUMNS} FROM attachments WHERE {column} = ?1 ORDER BY created_at, id"
     ))?;
     let out = stmt
         .query_map([owner], meta_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(out)
+}
+
+/// Every entry's (`column` = `entry_id`) or CPD activity's (`cpd_id`) attachment list, by
+/// owner, in the order [`attachments_of`] gives.
+pub(crate) fn all_attachment_metas(
+    tx: &Transaction<'_>,
+    column: &str,
+) -> Result<HashMap<Uuid, Vec<AttachmentMeta>>> {
+    let mut out: HashMap<Uuid, Vec<AttachmentMeta>> = HashMap::new();
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {META_COLUMNS}, {column} FROM attachments WHERE {column} IS NOT NULL
+          ORDER BY {column}, created_at, id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(col_uuid(r, 6)?)
+            .or_default()
+            .push(meta_from_row(r)?);
+    }
     Ok(out)
 }

@@ -1,19 +1,85 @@
 //! CPD activities and the hours summary.
 
-use super::entries::{col_date, col_opt_date, col_parse, col_ts, col_uuid, exists, strings, uuids};
-use super::tags::{drop_unused_tags, ensure_tags, tag_text};
+use super::row::{
+    self, col_date, col_json, col_opt_date, col_parse, col_ts, col_uuid, exists, json_value,
+    opt_date_value, ts_value, uuid_value, Record,
+};
+use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{
-    format_ts, new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours,
-};
+use crate::model::{new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::types::Value;
+use rusqlite::{params, Row, Transaction};
 use uuid::Uuid;
 
-const CPD_COLS: &str =
-    "id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
-    description, outcomes, impact, benefit, evidence, standards, created_at, updated_at";
+impl Record for CpdActivity {
+    const TABLE: &'static str = "cpd_activities";
+    const ENTITY: &'static str = "CPD activity";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "activity_type",
+        "started_on",
+        "ended_on",
+        "hours",
+        "participatory_hours",
+        "provider",
+        "description",
+        "outcomes",
+        "impact",
+        "benefit",
+        "evidence",
+        "standards",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<CpdActivity> {
+        Ok(CpdActivity {
+            id: col_uuid(r, 0)?,
+            title: r.get(1)?,
+            activity_type: col_parse(r, 2)?,
+            started_on: col_date(r, 3)?,
+            ended_on: col_opt_date(r, 4)?,
+            hours: r.get(5)?,
+            participatory_hours: r.get(6)?,
+            provider: r.get(7)?,
+            description: r.get(8)?,
+            outcomes: r.get(9)?,
+            impact: r.get(10)?,
+            benefit: r.get(11)?,
+            evidence: r.get(12)?,
+            standards: col_json(r, 13)?,
+            tags: Vec::new(),
+            linked_entries: Vec::new(),
+            attachments: Vec::new(),
+            created_at: col_ts(r, 14)?,
+            updated_at: col_ts(r, 15)?,
+        })
+    }
+
+    fn params(&self) -> Vec<Value> {
+        vec![
+            uuid_value(self.id),
+            self.title.clone().into(),
+            Value::from(self.activity_type.as_str().to_owned()),
+            Value::Text(self.started_on.to_string()),
+            opt_date_value(self.ended_on),
+            self.hours.into(),
+            self.participatory_hours.into(),
+            self.provider.clone().into(),
+            self.description.clone().into(),
+            self.outcomes.clone().into(),
+            self.impact.clone().into(),
+            self.benefit.clone().into(),
+            self.evidence.clone().into(),
+            json_value(&self.standards),
+            ts_value(&self.created_at),
+            ts_value(&self.updated_at),
+        ]
+    }
+}
 
 impl Store {
     /// Logs a CPD activity.
@@ -172,38 +238,7 @@ pub(crate) fn cpd_from_input(
 /// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).
 pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
     let tags = ensure_tags(tx, &c.tags)?;
-    let standards = serde_json::to_string(&c.standards)
-        .map_err(|e| Error::invalid("standards", e.to_string()))?;
-    tx.prepare_cached(
-        "INSERT INTO cpd_activities (id, title, activity_type, started_on, ended_on, hours, participatory_hours,
-             provider, description, outcomes, impact, benefit, evidence, standards, tag_text, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, activity_type = excluded.activity_type,
-             started_on = excluded.started_on, ended_on = excluded.ended_on, hours = excluded.hours,
-             participatory_hours = excluded.participatory_hours, provider = excluded.provider,
-             description = excluded.description, outcomes = excluded.outcomes, impact = excluded.impact,
-             benefit = excluded.benefit, evidence = excluded.evidence, standards = excluded.standards,
-             tag_text = excluded.tag_text, created_at = excluded.created_at, updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        c.id.to_string(),
-        c.title,
-        c.activity_type.as_str(),
-        c.started_on.to_string(),
-        c.ended_on.map(|d| d.to_string()),
-        c.hours,
-        c.participatory_hours,
-        c.provider,
-        c.description,
-        c.outcomes,
-        c.impact,
-        c.benefit,
-        c.evidence,
-        standards,
-        tag_text(&tags),
-        format_ts(&c.created_at),
-        format_ts(&c.updated_at),
-    ])?;
+    row::upsert_with(tx, c, TAG_TEXT, tag_text_values(&tags))?;
     let id = c.id.to_string();
     tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?
         .execute([&id])?;
@@ -228,53 +263,41 @@ pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
     drop_unused_tags(tx)
 }
 
+/// One CPD activity with its tags, linked entries and evidence list.
 pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
     let sid = id.to_string();
-    let mut c = tx
-        .prepare_cached(&format!(
-            "SELECT {CPD_COLS} FROM cpd_activities WHERE id = ?1"
-        ))?
-        .query_row([&sid], |r| {
-            let standards: String = r.get(13)?;
-            Ok(CpdActivity {
-                id: col_uuid(r, 0)?,
-                title: r.get(1)?,
-                activity_type: col_parse(r, 2)?,
-                started_on: col_date(r, 3)?,
-                ended_on: col_opt_date(r, 4)?,
-                hours: r.get(5)?,
-                participatory_hours: r.get(6)?,
-                provider: r.get(7)?,
-                description: r.get(8)?,
-                outcomes: r.get(9)?,
-                impact: r.get(10)?,
-                benefit: r.get(11)?,
-                evidence: r.get(12)?,
-                standards: serde_json::from_str(&standards).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        13,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
-                })?,
-                tags: Vec::new(),
-                linked_entries: Vec::new(),
-                attachments: Vec::new(),
-                created_at: col_ts(r, 14)?,
-                updated_at: col_ts(r, 15)?,
-            })
-        })
-        .optional()?
-        .ok_or(Error::NotFound {
-            entity: "CPD activity",
-            id: sid.clone(),
-        })?;
-    c.tags = strings(tx, "SELECT t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cpd_id = ?1 ORDER BY ct.position", &sid)?;
-    c.linked_entries = uuids(
+    let mut c: CpdActivity = row::load(tx, id)?;
+    c.tags = row::strings(
+        tx,
+        "SELECT t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cpd_id = ?1 ORDER BY ct.position",
+        &sid,
+    )?;
+    c.linked_entries = row::uuids(
         tx,
         "SELECT entry_id FROM entry_cpd WHERE cpd_id = ?1 ORDER BY entry_id",
         &sid,
     )?;
     c.attachments = super::attachments::attachments_of(tx, "cpd_id", &sid)?;
     Ok(c)
+}
+
+/// Every CPD activity with its tags, linked entries and evidence list, by id (for exports).
+pub(crate) fn all_cpd(tx: &Transaction<'_>) -> Result<Vec<CpdActivity>> {
+    let mut tags = row::grouped_strings(
+        tx,
+        "SELECT ct.cpd_id, t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id
+          ORDER BY ct.cpd_id, ct.position, t.name",
+    )?;
+    let mut linked = row::grouped_uuids(
+        tx,
+        "SELECT cpd_id, entry_id FROM entry_cpd ORDER BY cpd_id, entry_id",
+    )?;
+    let mut attachments = super::attachments::all_attachment_metas(tx, "cpd_id")?;
+    let mut out: Vec<CpdActivity> = row::load_all(tx, "ORDER BY id", [])?;
+    for c in &mut out {
+        c.tags = tags.remove(&c.id).unwrap_or_default();
+        c.linked_entries = linked.remove(&c.id).unwrap_or_default();
+        c.attachments = attachments.remove(&c.id).unwrap_or_default();
+    }
+    Ok(out)
 }

@@ -1,6 +1,6 @@
 //! Drafts: typing that has not reached its entry yet, kept so a crash cannot lose it.
 
-use super::entries::col_ts;
+use super::row::col_ts;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{format_ts, now, EntryInput};
@@ -53,7 +53,7 @@ impl Store {
             serde_json::to_string(content).map_err(|e| Error::invalid("draft", e.to_string()))?;
         self.write(|tx| {
             if let Some(id) = entry_id {
-                super::entries::exists(tx, "entries", "entry", id)?;
+                super::row::exists(tx, "entries", "entry", id)?;
             }
             tx.prepare_cached(
                 "INSERT INTO drafts (key, entry_id, content, saved_at) VALUES (?1, ?2, ?3, ?4)

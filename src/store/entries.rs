@@ -1,60 +1,17 @@
 //! Entries: create, read, update, trash, restore, and the timeline.
 
-use super::tags::{drop_unused_tags, ensure_tags, tag_text};
+use super::row::{
+    self, col_date, col_opt_time, col_opt_ts, col_opt_uuid, col_parse, col_ts, col_uuid, exists,
+    opt_time_value, opt_ts_value, opt_uuid_value, ts_value, uuid_value, Record,
+};
+use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{
-    format_ts, new_id, next_update, now, parse_ts, Entry, EntryFilter, EntryInput, EntryKind,
-    EntrySummary, Page, SessionFacts,
-};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use crate::model::{format_ts, new_id, next_update, now, Entry, EntryInput, SessionFacts};
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
-
-/// Characters of body text shown in a listing.
-const EXCERPT_CHARS: usize = 180;
-
-/// A tag on at most this many entries is rare: a query filtered by it starts from the tag's own
-/// entries. Otherwise it walks the timeline and checks each entry, which finds a page of 20
-/// after about `20 × entries ÷ uses` steps: quick for a common tag, a walk of the whole
-/// journal for a tag used once (~30 ms at 50,000 entries, where starting from the tag takes
-/// well under 1 ms). Starting from a tag instead costs a lookup and a sort per use (~9 µs), so
-/// 500 keeps either way to a few milliseconds (docs/PERFORMANCE.md).
-const RARE_TAG_USES: i64 = 500;
-
-/// A position in the timeline: the last row of a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryCursor {
-    /// The sort key (`occurred_on`, or `deleted_at` in the trash).
-    pub key: String,
-    /// The id that breaks ties.
-    pub id: String,
-}
-
-impl EntryCursor {
-    fn encode(&self) -> String {
-        format!("{}|{}", self.key, self.id)
-    }
-
-    fn decode(text: &str) -> Result<EntryCursor> {
-        let bad = || {
-            Error::invalid(
-                "cursor",
-                format!("{text:?} is not a cursor from a previous page"),
-            )
-        };
-        let (key, id) = text.split_once('|').ok_or_else(bad)?;
-        Uuid::parse_str(id).map_err(|_| bad())?;
-        if key.is_empty() || key.len() > 40 {
-            return Err(bad());
-        }
-        Ok(EntryCursor {
-            key: key.to_owned(),
-            id: id.to_owned(),
-        })
-    }
-}
 
 impl Store {
     /// Creates an entry and returns it as stored.
@@ -241,193 +198,10 @@ impl Store {
         })
     }
 
-    /// One page of the timeline (or the trash), newest first.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] for a cursor that did not come from this listing.
-    pub fn list_entries(&self, filter: &EntryFilter) -> Result<Page<EntrySummary>> {
-        let limit = filter.page_size();
-        let (mut sql, mut args) = filter_sql(filter, "e")?;
-        let key = if filter.trash {
-            "e.deleted_at"
-        } else {
-            "e.occurred_on"
-        };
-        let cursor = filter
-            .cursor
-            .as_deref()
-            .map(EntryCursor::decode)
-            .transpose()?;
-        self.read(|tx| {
-            if let Some((clause, tag)) = rare_tag_clause(tx, filter)? {
-                sql.push_str(&clause);
-                args.push(tag);
-            }
-            if let Some(c) = cursor {
-                sql.push_str(&format!(" AND ({key} < ? OR ({key} = ? AND e.id < ?))"));
-                args.extend([Value::Text(c.key.clone()), Value::Text(c.key), Value::Text(c.id)]);
-            }
-            let query = format!(
-                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
-                        e.starred, e.updated_at, e.deleted_at
-                   FROM entries e LEFT JOIN templates t ON t.id = e.template_id
-                  WHERE {sql}
-                  ORDER BY {key} DESC, e.id DESC
-                  LIMIT {}",
-                limit + 1
-            );
-            let mut stmt = tx.prepare_cached(&query)?;
-            let mut items = stmt
-                .query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let next = if items.len() > limit as usize {
-                items.truncate(limit as usize);
-                items.last().map(|last| {
-                    let key = if filter.trash {
-                        last.deleted_at.map(|d| format_ts(&d)).unwrap_or_default()
-                    } else {
-                        last.occurred_on.to_string()
-                    };
-                    EntryCursor { key, id: last.id.to_string() }.encode()
-                })
-            } else {
-                None
-            };
-            Ok(Page { items, next })
-        })
-    }
-
-    /// How many entries match the filter (ignoring its cursor and limit).
-    pub fn count_entries(&self, filter: &EntryFilter) -> Result<u64> {
-        let (mut sql, mut args) = filter_sql(filter, "e")?;
-        self.read(|tx| {
-            if let Some((clause, tag)) = rare_tag_clause(tx, filter)? {
-                sql.push_str(&clause);
-                args.push(tag);
-            }
-            let mut stmt =
-                tx.prepare_cached(&format!("SELECT count(*) FROM entries e WHERE {sql}"))?;
-            Ok(
-                stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| {
-                    r.get::<_, i64>(0)
-                })? as u64,
-            )
-        })
-    }
-
     /// Every entry id, live and trashed, oldest first (for exports).
     pub fn all_entry_ids(&self) -> Result<Vec<Uuid>> {
-        self.read(|tx| {
-            let mut stmt = tx.prepare_cached("SELECT id FROM entries ORDER BY id")?;
-            let ids = stmt
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            ids.iter().map(|i| parse_uuid("entries.id", i)).collect()
-        })
+        self.read(|tx| row::ids(tx, "SELECT id FROM entries ORDER BY id"))
     }
-}
-
-/// The WHERE clause (without `WHERE`) and its arguments for a filter; `e` is the entries alias.
-pub(crate) fn filter_sql(filter: &EntryFilter, e: &str) -> Result<(String, Vec<Value>)> {
-    let mut sql = String::from(if filter.trash {
-        "e.deleted_at IS NOT NULL"
-    } else {
-        "e.deleted_at IS NULL"
-    });
-    let mut args: Vec<Value> = Vec::new();
-    for tag in &filter.tags {
-        let tag = crate::model::normalise_tag(tag)?;
-        // A probe per entry, so that the timeline can be walked in order and stop after a page
-        // (an `IN` list would make SQLite fetch and sort every tagged entry first); see
-        // `rare_tag_clause` for the tags where that list is the better start.
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM entry_tags et WHERE et.entry_id = e.id AND et.tag_id = (SELECT id FROM tags WHERE name = ?))",
-        );
-        args.push(Value::Text(tag));
-    }
-    if let Some(kind) = filter.kind {
-        sql.push_str(" AND e.kind = ?");
-        args.push(Value::Text(kind.as_str().to_owned()));
-    }
-    if let Some(template) = &filter.template {
-        sql.push_str(" AND e.template_id = (SELECT id FROM templates WHERE id = ? OR key = ?)");
-        args.push(Value::Text(template.clone()));
-        args.push(Value::Text(template.to_ascii_lowercase()));
-    }
-    if let Some(rel) = filter.relationship {
-        sql.push_str(
-            " AND e.id IN (SELECT entry_id FROM entry_relationships WHERE relationship_id = ?)",
-        );
-        args.push(Value::Text(rel.to_string()));
-    }
-    if let Some(since) = filter.since {
-        sql.push_str(" AND e.occurred_on >= ?");
-        args.push(Value::Text(since.to_string()));
-    }
-    if let Some(until) = filter.until {
-        sql.push_str(" AND e.occurred_on <= ?");
-        args.push(Value::Text(until.to_string()));
-    }
-    if let (Some(s), Some(u)) = (filter.since, filter.until) {
-        if u < s {
-            return Err(Error::invalid(
-                "until",
-                format!("{u} is before since ({s})"),
-            ));
-        }
-    }
-    if filter.starred {
-        sql.push_str(" AND e.starred = 1");
-    }
-    Ok((sql.replace("e.", &format!("{e}.")), args))
-}
-
-/// For a filter with tags, when the rarest of them is on at most [`RARE_TAG_USES`] entries, an
-/// extra ` AND e.id IN (…)` clause and its argument naming that tag, so that SQLite starts from
-/// the tag's entries rather than walking the timeline. It repeats a condition `filter_sql`
-/// already has, so it changes the plan, never the rows.
-fn rare_tag_clause(tx: &Transaction<'_>, filter: &EntryFilter) -> Result<Option<(String, Value)>> {
-    let mut rarest: Option<(i64, String)> = None;
-    for tag in &filter.tags {
-        let tag = crate::model::normalise_tag(tag)?;
-        let uses: i64 = tx
-            .prepare_cached(
-                "SELECT count(*) FROM (SELECT 1 FROM entry_tags
-                  WHERE tag_id = (SELECT id FROM tags WHERE name = ?1) LIMIT ?2)",
-            )?
-            .query_row(params![tag, RARE_TAG_USES + 1], |r| r.get(0))?;
-        if rarest.as_ref().is_none_or(|(fewest, _)| uses < *fewest) {
-            rarest = Some((uses, tag));
-        }
-    }
-    Ok(rarest.filter(|(uses, _)| *uses <= RARE_TAG_USES).map(|(_, tag)| {
-        (
-            " AND e.id IN (SELECT entry_id FROM entry_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ?))"
-                .to_owned(),
-            Value::Text(tag),
-        )
-    }))
-}
-
-pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
-    let tags: String = r.get(5)?;
-    let body: String = r.get(6)?;
-    Ok(EntrySummary {
-        id: col_uuid(r, 0)?,
-        kind: col_parse(r, 1)?,
-        title: r.get(2)?,
-        occurred_on: col_date(r, 3)?,
-        template_name: r.get(4)?,
-        tags: tags
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        excerpt: crate::render::plain_text(&body, EXCERPT_CHARS),
-        starred: r.get(7)?,
-        updated_at: col_ts(r, 8)?,
-        deleted_at: col_opt_ts(r, 9)?,
-    })
 }
 
 pub(crate) fn entry_from_input(
@@ -459,73 +233,109 @@ pub(crate) fn entry_from_input(
     }
 }
 
+impl Record for Entry {
+    const TABLE: &'static str = "entries";
+    const ENTITY: &'static str = "entry";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "kind",
+        "title",
+        "body",
+        "occurred_on",
+        "occurred_time",
+        "template_id",
+        "starred",
+        "setting",
+        "group_name",
+        "age_range",
+        "participants",
+        "duration_minutes",
+        "activities",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ];
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+        let session = SessionFacts {
+            setting: r.get(8)?,
+            group: r.get(9)?,
+            age_range: r.get(10)?,
+            participants: r.get(11)?,
+            duration_minutes: r.get(12)?,
+            activities: r.get(13)?,
+        };
+        Ok(Entry {
+            id: col_uuid(r, 0)?,
+            kind: col_parse(r, 1)?,
+            title: r.get(2)?,
+            body: r.get(3)?,
+            occurred_on: col_date(r, 4)?,
+            occurred_time: col_opt_time(r, 5)?,
+            template_id: col_opt_uuid(r, 6)?,
+            starred: r.get(7)?,
+            tags: Vec::new(),
+            session: (!session.is_empty()).then_some(session),
+            linked_entries: Vec::new(),
+            linked_cpd: Vec::new(),
+            linked_relationships: Vec::new(),
+            attachments: Vec::new(),
+            created_at: col_ts(r, 14)?,
+            updated_at: col_ts(r, 15)?,
+            deleted_at: col_opt_ts(r, 16)?,
+        })
+    }
+
+    fn params(&self) -> Vec<Value> {
+        let s = self.session.clone().unwrap_or_default();
+        vec![
+            uuid_value(self.id),
+            Value::from(self.kind.as_str().to_owned()),
+            self.title.clone().into(),
+            self.body.clone().into(),
+            Value::Text(self.occurred_on.to_string()),
+            opt_time_value(self.occurred_time),
+            opt_uuid_value(self.template_id),
+            self.starred.into(),
+            s.setting.into(),
+            s.group.into(),
+            s.age_range.into(),
+            s.participants.into(),
+            s.duration_minutes.into(),
+            s.activities.into(),
+            ts_value(&self.created_at),
+            ts_value(&self.updated_at),
+            opt_ts_value(self.deleted_at.as_ref()),
+        ]
+    }
+}
+
 /// Inserts a whole entry (new, or from an import) with its tags and links.
 pub(crate) fn insert_entry(tx: &Transaction<'_>, entry: &Entry) -> Result<()> {
     let tags = ensure_tags(tx, &entry.tags)?;
-    let s = entry.session.clone().unwrap_or_default();
     check_template(tx, entry.template_id)?;
-    tx.prepare_cached(
-        "INSERT INTO entries (id, kind, title, body, occurred_on, occurred_time, template_id, starred,
-                              setting, group_name, age_range, participants, duration_minutes, activities,
-                              tag_text, created_at, updated_at, deleted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    )?
-    .execute(params![
-        entry.id.to_string(),
-        entry.kind.as_str(),
-        entry.title,
-        entry.body,
-        entry.occurred_on.to_string(),
-        entry.occurred_time.map(|t| t.format("%H:%M:%S").to_string()),
-        entry.template_id.map(|t| t.to_string()),
-        entry.starred,
-        s.setting,
-        s.group,
-        s.age_range,
-        s.participants,
-        s.duration_minutes,
-        s.activities,
-        tag_text(&tags),
-        format_ts(&entry.created_at),
-        format_ts(&entry.updated_at),
-        entry.deleted_at.map(|d| format_ts(&d)),
-    ])?;
+    let mut params = entry.params();
+    params.extend(tag_text_values(&tags));
+    tx.prepare_cached(&row::insert_sql(
+        Entry::TABLE,
+        &row::with_columns::<Entry>(TAG_TEXT),
+    ))?
+    .execute(rusqlite::params_from_iter(params))?;
     write_entry_links(tx, entry, &tags)
 }
 
 /// Rewrites an existing entry's row, tags and links (attachments are left alone).
 pub(crate) fn update_entry_row(tx: &Transaction<'_>, entry: &Entry) -> Result<()> {
     let tags = ensure_tags(tx, &entry.tags)?;
-    let s = entry.session.clone().unwrap_or_default();
     check_template(tx, entry.template_id)?;
+    let mut params = entry.params();
+    params.extend(tag_text_values(&tags));
     let n = tx
-        .prepare_cached(
-            "UPDATE entries SET kind = ?2, title = ?3, body = ?4, occurred_on = ?5, occurred_time = ?6,
-                    template_id = ?7, starred = ?8, setting = ?9, group_name = ?10, age_range = ?11,
-                    participants = ?12, duration_minutes = ?13, activities = ?14, tag_text = ?15,
-                    created_at = ?16, updated_at = ?17, deleted_at = ?18
-              WHERE id = ?1",
-        )?
-        .execute(params![
-            entry.id.to_string(),
-            entry.kind.as_str(),
-            entry.title,
-            entry.body,
-            entry.occurred_on.to_string(),
-            entry.occurred_time.map(|t| t.format("%H:%M:%S").to_string()),
-            entry.template_id.map(|t| t.to_string()),
-            entry.starred,
-            s.setting,
-            s.group,
-            s.age_range,
-            s.participants,
-            s.duration_minutes,
-            s.activities,
-            tag_text(&tags),
-            format_ts(&entry.created_at),
-            format_ts(&entry.updated_at),
-            entry.deleted_at.map(|d| format_ts(&d)),
-        ])?;
+        .prepare_cached(&row::update_sql(
+            Entry::TABLE,
+            &row::with_columns::<Entry>(TAG_TEXT),
+        ))?
+        .execute(rusqlite::params_from_iter(params))?;
     if n == 0 {
         return Err(Error::NotFound {
             entity: "entry",
@@ -552,22 +362,13 @@ fn check_template(tx: &Transaction<'_>, template: Option<Uuid>) -> Result<()> {
     Ok(())
 }
 
-/// Fails with [`Error::NotFound`] unless `table` has a row with this id.
-pub(crate) fn exists(
-    tx: &Transaction<'_>,
-    table: &str,
-    entity: &'static str,
-    id: Uuid,
-) -> Result<()> {
-    let found: Option<i64> = tx
-        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
-        .query_row([id.to_string()], |r| r.get(0))
-        .optional()?;
-    found.map(|_| ()).ok_or(Error::NotFound {
-        entity,
-        id: id.to_string(),
-    })
-}
+/// The tables that hold an entry's ordered lists, as `(table, entry column, target column)`:
+/// tags, links to other entries, to CPD activities and to relationships.
+pub(crate) const LINK_TABLES: [(&str, &str, &str); 3] = [
+    ("entry_links", "from_id", "to_id"),
+    ("entry_cpd", "entry_id", "cpd_id"),
+    ("entry_relationships", "entry_id", "relationship_id"),
+];
 
 fn write_entry_links(tx: &Transaction<'_>, entry: &Entry, tags: &[(String, String)]) -> Result<()> {
     let id = entry.id.to_string();
@@ -577,30 +378,25 @@ fn write_entry_links(tx: &Transaction<'_>, entry: &Entry, tags: &[(String, Strin
         )?
         .execute(params![id, tag_id, pos as i64])?;
     }
-    for (pos, to) in entry.linked_entries.iter().enumerate() {
-        if *to == entry.id {
-            return Err(Error::invalid(
-                "linked_entries",
-                "an entry cannot link to itself",
-            ));
+    if entry.linked_entries.contains(&entry.id) {
+        return Err(Error::invalid(
+            "linked_entries",
+            "an entry cannot link to itself",
+        ));
+    }
+    let targets: [(&[Uuid], &str, &'static str); 3] = [
+        (&entry.linked_entries, "entries", "entry"),
+        (&entry.linked_cpd, "cpd_activities", "CPD activity"),
+        (&entry.linked_relationships, "relationships", "relationship"),
+    ];
+    for ((list, table, entity), (link_table, from, to)) in targets.into_iter().zip(LINK_TABLES) {
+        for (pos, target) in list.iter().enumerate() {
+            exists(tx, table, entity, *target)?;
+            tx.prepare_cached(&format!(
+                "INSERT INTO {link_table} ({from}, {to}, position) VALUES (?1, ?2, ?3)"
+            ))?
+            .execute(params![id, target.to_string(), pos as i64])?;
         }
-        exists(tx, "entries", "entry", *to)?;
-        tx.prepare_cached(
-            "INSERT INTO entry_links (from_id, to_id, position) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, to.to_string(), pos as i64])?;
-    }
-    for (pos, cpd) in entry.linked_cpd.iter().enumerate() {
-        exists(tx, "cpd_activities", "CPD activity", *cpd)?;
-        tx.prepare_cached(
-            "INSERT INTO entry_cpd (entry_id, cpd_id, position) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, cpd.to_string(), pos as i64])?;
-    }
-    for (pos, rel) in entry.linked_relationships.iter().enumerate() {
-        exists(tx, "relationships", "relationship", *rel)?;
-        tx.prepare_cached("INSERT INTO entry_relationships (entry_id, relationship_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, rel.to_string(), pos as i64])?;
     }
     Ok(())
 }
@@ -608,148 +404,24 @@ fn write_entry_links(tx: &Transaction<'_>, entry: &Entry, tags: &[(String, Strin
 /// Loads a whole entry by id.
 pub(crate) fn load_entry(tx: &Transaction<'_>, id: &str) -> Result<Entry> {
     let mut entry = tx
-        .prepare_cached(
-            "SELECT id, kind, title, body, occurred_on, occurred_time, template_id, starred,
-                    setting, group_name, age_range, participants, duration_minutes, activities,
-                    created_at, updated_at, deleted_at
-               FROM entries WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            let session = SessionFacts {
-                setting: r.get(8)?,
-                group: r.get(9)?,
-                age_range: r.get(10)?,
-                participants: r.get(11)?,
-                duration_minutes: r.get(12)?,
-                activities: r.get(13)?,
-            };
-            Ok(Entry {
-                id: col_uuid(r, 0)?,
-                kind: col_parse::<EntryKind>(r, 1)?,
-                title: r.get(2)?,
-                body: r.get(3)?,
-                occurred_on: col_date(r, 4)?,
-                occurred_time: match r.get::<_, Option<String>>(5)? {
-                    Some(t) => Some(
-                        NaiveTime::parse_from_str(&t, "%H:%M:%S").map_err(|e| conv_err(5, e))?,
-                    ),
-                    None => None,
-                },
-                template_id: col_opt_uuid(r, 6)?,
-                starred: r.get(7)?,
-                tags: Vec::new(),
-                session: (!session.is_empty()).then_some(session),
-                linked_entries: Vec::new(),
-                linked_cpd: Vec::new(),
-                linked_relationships: Vec::new(),
-                attachments: Vec::new(),
-                created_at: col_ts(r, 14)?,
-                updated_at: col_ts(r, 15)?,
-                deleted_at: col_opt_ts(r, 16)?,
-            })
-        })
+        .prepare_cached(&row::select::<Entry>("WHERE id = ?1"))?
+        .query_row([id], Entry::from_row)
         .optional()?
         .ok_or_else(|| Error::NotFound {
             entity: "entry",
             id: id.to_owned(),
         })?;
-    entry.tags = strings(tx, "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position", id)?;
-    entry.linked_entries = uuids(
-        tx,
-        "SELECT to_id FROM entry_links WHERE from_id = ?1 ORDER BY position",
-        id,
-    )?;
-    entry.linked_cpd = uuids(
-        tx,
-        "SELECT cpd_id FROM entry_cpd WHERE entry_id = ?1 ORDER BY position",
-        id,
-    )?;
-    entry.linked_relationships = uuids(
-        tx,
-        "SELECT relationship_id FROM entry_relationships WHERE entry_id = ?1 ORDER BY position",
-        id,
-    )?;
+    entry.tags = row::strings(tx, "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position", id)?;
+    let [links, cpd, relationships] = LINK_TABLES.map(|(table, from, to)| {
+        row::uuids(
+            tx,
+            &format!("SELECT {to} FROM {table} WHERE {from} = ?1 ORDER BY position"),
+            id,
+        )
+    });
+    entry.linked_entries = links?;
+    entry.linked_cpd = cpd?;
+    entry.linked_relationships = relationships?;
     entry.attachments = super::attachments::attachments_of(tx, "entry_id", id)?;
     Ok(entry)
-}
-
-pub(crate) fn strings(tx: &Transaction<'_>, sql: &str, id: &str) -> Result<Vec<String>> {
-    let mut stmt = tx.prepare_cached(sql)?;
-    let out = stmt
-        .query_map([id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(out)
-}
-
-pub(crate) fn uuids(tx: &Transaction<'_>, sql: &str, id: &str) -> Result<Vec<Uuid>> {
-    strings(tx, sql, id)?
-        .iter()
-        .map(|s| parse_uuid(sql, s))
-        .collect()
-}
-
-fn parse_uuid(what: &str, s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s)
-        .map_err(|_| Error::invalid("id", format!("stored id {s:?} in {what} is not a UUID")))
-}
-
-fn conv_err(col: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct BadColumn(String);
-
-/// Reads a UUID column.
-pub(crate) fn col_uuid(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
-    let s: String = r.get(i)?;
-    Uuid::parse_str(&s).map_err(|e| conv_err(i, e))
-}
-
-/// Reads an optional UUID column.
-pub(crate) fn col_opt_uuid(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
-    match r.get::<_, Option<String>>(i)? {
-        Some(s) => Uuid::parse_str(&s).map(Some).map_err(|e| conv_err(i, e)),
-        None => Ok(None),
-    }
-}
-
-/// Reads a `YYYY-MM-DD` column.
-pub(crate) fn col_date(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = r.get(i)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| conv_err(i, e))
-}
-
-/// Reads an optional `YYYY-MM-DD` column.
-pub(crate) fn col_opt_date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match r.get::<_, Option<String>>(i)? {
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|e| conv_err(i, e)),
-        None => Ok(None),
-    }
-}
-
-/// Reads a timestamp column.
-pub(crate) fn col_ts(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    parse_ts(&s).ok_or_else(|| conv_err(i, BadColumn(format!("bad timestamp {s:?}"))))
-}
-
-/// Reads an optional timestamp column.
-pub(crate) fn col_opt_ts(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match r.get::<_, Option<String>>(i)? {
-        Some(s) => parse_ts(&s)
-            .map(Some)
-            .ok_or_else(|| conv_err(i, BadColumn(format!("bad timestamp {s:?}")))),
-        None => Ok(None),
-    }
-}
-
-/// Reads a column holding one of the model's string enums.
-pub(crate) fn col_parse<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    s.parse::<T>()
-        .map_err(|_| conv_err(i, BadColumn(format!("unknown value {s:?}"))))
 }

@@ -1,37 +1,62 @@
-//! Where connections come from: opening, configuring, locking, checking and backing up a
-//! journal file, and the one door every query goes through.
+//! The one door to the journal file: [`Store`] opens it, holds its lock and its connection,
+//! and every query of the crate goes through it.
 //!
-//! Queries live beside this file, one file per aggregate (`entries.rs`, `cpd.rs`, …), as
-//! `impl Store` blocks.
+//! The files beside this one, by concern:
+//!
+//! - `connection.rs`: where connections come from — the only place one is opened and
+//!   configured — plus the write lock and the checks made before a file is trusted.
+//! - `health.rs`: the open-time `quick_check` (in the background for a journal in daily use)
+//!   and the full check.
+//! - `backup.rs`: checked backups through SQLite's backup API, rotated.
+//! - `schema.rs`: the append-only migrations.
+//! - `row.rs`: how records become rows — [`row::Record`] and the column readers.
+//! - One file per record type, each an `impl Store` block with that type's queries and its
+//!   `Record` impl: `entries.rs` (with `timeline.rs` for listings), `templates.rs`, `tags.rs`,
+//!   `attachments.rs`, `drafts.rs`, `people.rs`, `relationships.rs`, `sessions.rs`,
+//!   `actions.rs`, `cpd.rs`; `search.rs` runs the full-text queries.
+//! - `exchange.rs` and `bulk.rs`: whole-journal reads and writes for exports and imports,
+//!   built from the same records.
 
+mod actions;
 mod attachments;
+mod backup;
 mod bulk;
+mod connection;
 mod cpd;
 mod drafts;
 mod entries;
 pub(crate) mod exchange;
+mod health;
 mod people;
+mod relationships;
+pub(crate) mod row;
 pub mod schema;
+mod search;
+mod sessions;
 mod tags;
 mod templates;
+mod timeline;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
-pub use entries::EntryCursor;
+pub use backup::backups_dir;
+pub use connection::{opening_writes, OpeningWrites};
+pub use health::CheckReport;
+pub use timeline::EntryCursor;
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use std::fs::{File, OpenOptions};
+use backup::backup_connection;
+use connection::classify;
+use health::{Checked, Health};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Our `PRAGMA application_id` ("RPRS"): a SQLite file without it is not a journal.
 pub const APPLICATION_ID: i32 = 0x5250_5253;
 
 /// The file name of the journal inside the data folder.
 pub const JOURNAL_FILE_NAME: &str = "journal.reprise";
-
-/// How many backups of each reason are kept.
-const BACKUPS_KEPT: usize = 7;
 
 /// Where the journal lives when nothing says otherwise: `REPRISE_JOURNAL`, or the operating
 /// system's per-user data folder (`~/.local/share/reprise` on Linux, `~/Library/Application
@@ -46,32 +71,6 @@ pub fn default_journal_path() -> Result<PathBuf> {
     directories::ProjectDirs::from("org", "Reprise", "Reprise")
         .map(|d| d.data_dir().join(JOURNAL_FILE_NAME))
         .ok_or_else(|| Error::invalid("journal", "no home folder found; pass --journal PATH"))
-}
-
-/// The folder where backups of the journal at `journal` are kept.
-pub fn backups_dir(journal: &Path) -> PathBuf {
-    journal
-        .parent()
-        .unwrap_or_else(|| Path::new("."))
-        .join("backups")
-}
-
-/// What a full check of a journal found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct CheckReport {
-    /// Lines from `PRAGMA integrity_check` other than "ok".
-    pub integrity: Vec<String>,
-    /// Rows that break a foreign key, as "table rowid → parent".
-    pub foreign_keys: Vec<String>,
-    /// Entries whose full-text index row is missing or stale.
-    pub search_index: Vec<String>,
-}
-
-impl CheckReport {
-    /// True when nothing is wrong.
-    pub fn is_ok(&self) -> bool {
-        self.integrity.is_empty() && self.foreign_keys.is_empty() && self.search_index.is_empty()
-    }
 }
 
 /// An open journal. One per process; it holds the write lock for as long as it lives.
@@ -111,55 +110,8 @@ impl Drop for Store {
     }
 }
 
-/// What the open-time `quick_check` found.
-#[derive(Debug, Clone)]
-enum Checked {
-    Running,
-    Passed,
-    Damaged(String),
-    /// The check could not run (it failed for a reason that is not damage); the next write
-    /// runs it on the store's own connection.
-    NotRun,
-}
-
-/// The open-time `quick_check`, which [`Store::open_checking_in_background`] runs on a
-/// connection of its own while the store already answers reads.
-struct Health {
-    state: Mutex<Checked>,
-    done: Condvar,
-    interrupt: Mutex<Option<rusqlite::InterruptHandle>>,
-}
-
-impl Health {
-    fn new(state: Checked) -> Arc<Health> {
-        Arc::new(Health {
-            state: Mutex::new(state),
-            done: Condvar::new(),
-            interrupt: Mutex::new(None),
-        })
-    }
-
-    fn finish(&self, outcome: Checked) {
-        lock(&self.interrupt).take();
-        *lock(&self.state) = outcome;
-        self.done.notify_all();
-    }
-
-    /// Blocks until the check has finished; returns what it found.
-    fn wait(&self) -> Checked {
-        let mut state = lock(&self.state);
-        while matches!(*state, Checked::Running) {
-            state = self
-                .done
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-        state.clone()
-    }
-}
-
 /// Locks a mutex whose data stays valid even if a holder panicked.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -211,24 +163,19 @@ impl Store {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        let lock = take_lock(&path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let mut conn = Connection::open_with_flags(&path, flags)?;
-        configure_reads(&conn).map_err(|e| classify(&path, e))?;
-        let is_new = inspect(&conn, &path)?;
+        let lock = connection::take_lock(&path)?;
+        let mut conn = connection::open_read_write(&path)?;
+        let is_new = connection::inspect(&conn, &path)?;
         let found = if is_new { 0 } else { schema::version(&conn)? };
         // Only a file that opening will not write to may be checked later: one in daily use.
         let defer = background_check
             && !is_new
             && found == schema::CURRENT_VERSION
-            && in_wal_mode(&conn).map_err(|e| classify(&path, e))?;
+            && connection::in_wal_mode(&conn).map_err(|e| classify(&path, e))?;
         if !is_new && !defer {
-            quick_check(&conn, &path)?;
+            health::quick_check(&conn, &path)?;
         }
-        configure_writes(&conn)?;
+        connection::configure_writes(&conn)?;
         if is_new {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
@@ -240,7 +187,7 @@ impl Store {
         }
         let health = if defer {
             let health = Health::new(Checked::Running);
-            spawn_quick_check(path.clone(), health.clone());
+            health::spawn_quick_check(path.clone(), health.clone());
             health
         } else {
             Health::new(Checked::Passed)
@@ -278,7 +225,7 @@ impl Store {
                 if let Checked::Passed = *lock(&self.health.state) {
                     return Ok(());
                 }
-                let outcome = quick_check(&conn, &self.path);
+                let outcome = health::quick_check(&conn, &self.path);
                 self.health.finish(match &outcome {
                     Ok(()) => Checked::Passed,
                     Err(Error::Damaged { detail, .. }) => Checked::Damaged(detail.clone()),
@@ -301,14 +248,10 @@ impl Store {
         if !path.exists() {
             return Store::open(&path);
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(&path, flags)?;
-        configure_reads(&conn).map_err(|e| classify(&path, e))?;
+        let conn = connection::open_read_only(&path)?;
         // A read cannot damage the file, so the (slow on large journals) quick_check is left to
         // the writers; a damaged page still surfaces as an error from the query that meets it.
-        if inspect(&conn, &path)? || schema::version(&conn)? < schema::CURRENT_VERSION {
+        if connection::inspect(&conn, &path)? || schema::version(&conn)? < schema::CURRENT_VERSION {
             drop(conn);
             return Store::open(&path);
         }
@@ -360,7 +303,7 @@ impl Store {
     /// # Errors
     /// A storage error if the copy fails or does not pass `integrity_check`; `dest` is removed.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        backup_connection_to(&self.conn(), &self.path, dest)
+        backup::backup_connection_to(&self.conn(), &self.path, dest)
     }
 
     /// Makes a checked backup in the journal's backups folder, keeping the newest few of each
@@ -371,7 +314,7 @@ impl Store {
 
     /// Runs `integrity_check`, `foreign_key_check` and an FTS consistency check.
     pub fn check(&self) -> Result<CheckReport> {
-        check_connection(&self.conn(), !self.read_only)
+        health::check_connection(&self.conn(), !self.read_only)
     }
 
     fn require_healthy(&self) -> Result<()> {
@@ -419,282 +362,8 @@ impl Store {
     }
 }
 
-/// `integrity_check`, `foreign_key_check` and, when `search_index` (it writes, so not on a
-/// read-only connection), the full-text indexes' own check. Given a transaction, it sees that
-/// transaction's uncommitted writes (imports check before they commit).
-pub(crate) fn check_connection(conn: &Connection, search_index: bool) -> Result<CheckReport> {
-    let integrity = integrity(conn)?;
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let foreign_keys = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{} row {} → {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                r.get::<_, String>(2)?
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut problems = Vec::new();
-    if search_index {
-        for table in ["entries_fts", "cpd_fts"] {
-            let sql = format!("INSERT INTO {table}({table}, rank) VALUES('integrity-check', 1)");
-            if let Err(e) = conn.execute(&sql, []) {
-                problems.push(format!("{table}: {e}"));
-            }
-        }
-    }
-    Ok(CheckReport {
-        integrity,
-        foreign_keys,
-        search_index: problems,
-    })
-}
-
-fn take_lock(path: &Path) -> Result<File> {
-    let mut lock_path = path.as_os_str().to_owned();
-    lock_path.push(".lock");
-    let lock_path = PathBuf::from(lock_path);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, e)),
-    }
-}
-
-/// The page cache of each connection, in KiB. The file's pages are in the OS's cache anyway
-/// once read; on a 50,000-entry journal 4 MB searched, listed and imported as fast as 16 MB did
-/// (docs/PERFORMANCE.md), and the desktop app keeps the difference for as long as it runs.
-const PAGE_CACHE_KIB: i64 = -4_000;
-
-/// Settings that change nothing on disk.
-fn configure_reads(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "trusted_schema", "OFF")?;
-    conn.pragma_update(None, "cell_size_check", "ON")?;
-    conn.pragma_update(None, "mmap_size", 0)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)?;
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(())
-}
-
-/// Settings that may write to the file; applied only after [`inspect`] accepted it.
-fn configure_writes(conn: &Connection) -> Result<()> {
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::invalid(
-            "journal",
-            format!("cannot use write-ahead logging (got {mode})"),
-        ));
-    }
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    Ok(())
-}
-
-/// Checks, without writing, that the file is a Reprise journal this build can open; returns
-/// true when it is a new, empty database.
-fn inspect(conn: &Connection, path: &Path) -> Result<bool> {
-    let classify = |e: rusqlite::Error| classify(path, Error::Storage(e));
-    let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(classify)?;
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-        .map_err(classify)?;
-    if app_id == 0 && objects == 0 {
-        return Ok(true);
-    }
-    if app_id != APPLICATION_ID {
-        return Err(Error::NotAJournal {
-            path: path.to_path_buf(),
-        });
-    }
-    schema::refuse_newer(conn)?;
-    Ok(false)
-}
-
-/// `PRAGMA quick_check`: every page and b-tree, and (since SQLite 3.44) the full-text indexes.
-fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let classify = |e: rusqlite::Error| classify(path, Error::Storage(e));
-    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(classify)?;
-    let lines = stmt
-        .query_map([], |r| r.get::<_, String>(0))
-        .map_err(classify)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(classify)?;
-    if lines.len() != 1 || lines[0] != "ok" {
-        return Err(Error::Damaged {
-            path: path.to_path_buf(),
-            detail: lines.join("; "),
-            backups: backups_dir(path),
-        });
-    }
-    Ok(())
-}
-
-/// The page cache of the background check's connection, in KiB (SQLite's default size).
-const QUICK_CHECK_CACHE_KIB: i64 = -2_000;
-
-/// Runs [`quick_check`] on a read-only connection of its own, on a thread of its own.
-fn spawn_quick_check(path: PathBuf, health: Arc<Health>) {
-    let worker = health.clone();
-    let spawned = std::thread::Builder::new()
-        .name("reprise-quick-check".into())
-        .spawn(move || {
-            // Below the threads that answer the person: on a two-core laptop a full-speed check
-            // made the first page of the timeline wait for the CPU. On Linux the nice value is
-            // per thread, so this lowers only the check; elsewhere it is left as it is.
-            #[cfg(target_os = "linux")]
-            let _ = rustix::process::setpriority_process(None, 10);
-            let outcome = (|| {
-                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                    | OpenFlags::SQLITE_OPEN_URI;
-                let conn = Connection::open_with_flags(&path, flags)?;
-                configure_reads(&conn)?;
-                // The check reads every page once: a large cache would not speed it up, and
-                // the memory it filled would stay with the process after the check.
-                conn.pragma_update(None, "cache_size", QUICK_CHECK_CACHE_KIB)?;
-                *lock(&worker.interrupt) = Some(conn.get_interrupt_handle());
-                quick_check(&conn, &path)
-            })();
-            worker.finish(match outcome {
-                Ok(()) => Checked::Passed,
-                Err(Error::Damaged { detail, .. }) => Checked::Damaged(detail),
-                Err(_) => Checked::NotRun,
-            });
-        });
-    if spawned.is_err() {
-        health.finish(Checked::NotRun);
-    }
-}
-
-fn in_wal_mode(conn: &Connection) -> Result<bool> {
-    // Reading the mode changes nothing.
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    Ok(mode.eq_ignore_ascii_case("wal"))
-}
-
-/// Copies the journal at `journal`, open on `conn`, to `dest` through SQLite's backup API and
-/// checks the copy; `dest` is removed if either fails.
-fn backup_connection_to(conn: &Connection, journal: &Path, dest: &Path) -> Result<()> {
-    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let tmp = dest.with_extension("partial");
-    let result = (|| {
-        let mut out = Connection::open(&tmp)?;
-        {
-            let backup = rusqlite::backup::Backup::new(conn, &mut out)?;
-            backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
-        }
-        let problems = integrity(&out)?;
-        if !problems.is_empty() {
-            return Err(Error::Damaged {
-                path: dest.to_path_buf(),
-                detail: problems.join("; "),
-                backups: backups_dir(journal),
-            });
-        }
-        // Leave a single self-contained file, not one that needs a -wal beside it.
-        out.pragma_update(None, "journal_mode", "DELETE")?;
-        drop(out);
-        std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A checked backup of the journal at `journal` (open on `conn`) in its backups folder,
-/// keeping the newest few of each reason; returns its path.
-fn backup_connection(conn: &Connection, journal: &Path, reason: &str) -> Result<PathBuf> {
-    let dir = backups_dir(journal);
-    let stem = journal
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("journal");
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-    let dest = dir.join(format!("{stem}-{stamp}-{reason}.reprise"));
-    backup_connection_to(conn, journal, &dest)?;
-    prune_backups(&dir, stem, reason);
-    Ok(dest)
-}
-
-/// Turns SQLite's "not a database" and "corrupt" errors into the journal's own words.
-fn classify(path: &Path, e: Error) -> Error {
-    match &e {
-        Error::Storage(se) => match se.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAJournal {
-                path: path.to_path_buf(),
-            },
-            Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::Damaged {
-                path: path.to_path_buf(),
-                detail: se.to_string(),
-                backups: backups_dir(path),
-            },
-            _ => e,
-        },
-        _ => e,
-    }
-}
-
-fn integrity(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let lines = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(lines.into_iter().filter(|l| l != "ok").collect())
-}
-
-fn prune_backups(dir: &Path, stem: &str, reason: &str) {
-    // Only names this journal made: "{stem}-{20-character UTC stamp}-{reason}.reprise", so a
-    // journal called "j" never prunes the backups of one called "j-old".
-    let ours = |name: &str| -> bool {
-        let Some(rest) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('-')) else {
-            return false;
-        };
-        let Some(stamp) = rest.get(..20) else {
-            return false;
-        };
-        let stamp_ok = stamp.len() == 20
-            && stamp.as_bytes()[8] == b'T'
-            && stamp.ends_with('Z')
-            && stamp
-                .chars()
-                .enumerate()
-                .all(|(i, c)| matches!(i, 8 | 15 | 19) || c.is_ascii_digit());
-        stamp_ok && rest[20..] == format!("-{reason}.reprise")
-    };
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut names: Vec<PathBuf> = read
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(ours))
-        .collect();
-    // Names carry a sortable UTC stamp, so name order is age order.
-    names.sort();
-    let excess = names.len().saturating_sub(BACKUPS_KEPT);
-    for old in names.into_iter().take(excess) {
-        let _ = std::fs::remove_file(old);
-    }
-}
-
 pub use attachments::{media_type_for, sha256_hex, AttachmentOwner};
 pub use drafts::Draft;
-pub(crate) use entries::{col_date, col_uuid, filter_sql, summary_from_row};
 pub use tags::TagCount;
 pub use templates::builtin_templates;
+pub(crate) use timeline::{filter_sql, summary_from_row};

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::model::{format_ts, new_id, now};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A tag and how many live entries and CPD activities carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,7 +61,7 @@ impl Store {
 }
 
 /// Finds or creates each tag (matching case-insensitively) and returns `(id, name)` pairs in
-/// order; the stored spelling wins over the one given.
+/// order, without repeats; the stored spelling wins over the one given.
 pub(crate) fn ensure_tags(tx: &Transaction<'_>, names: &[String]) -> Result<Vec<(String, String)>> {
     let mut out = Vec::with_capacity(names.len());
     for name in names {
@@ -70,21 +71,70 @@ pub(crate) fn ensure_tags(tx: &Transaction<'_>, names: &[String]) -> Result<Vec<
             .optional()?;
         let pair = match found {
             Some(pair) => pair,
-            None => {
-                let id = new_id().to_string();
-                let ts = format_ts(&now());
-                tx.prepare_cached(
-                    "INSERT INTO tags (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                )?
-                .execute(params![id, name, ts])?;
-                (id, name.clone())
-            }
+            None => insert_tag(tx, name)?,
         };
-        if !out.iter().any(|(id, _): &(String, String)| *id == pair.0) {
-            out.push(pair);
-        }
+        push_new(&mut out, pair);
     }
     Ok(out)
+}
+
+/// Every tag of the journal in memory, for writing many records at once (imports) without a
+/// lookup per tag.
+pub(crate) struct KnownTags(HashMap<String, (String, String)>);
+
+impl KnownTags {
+    /// Loads every tag.
+    pub(crate) fn load(tx: &Transaction<'_>) -> Result<KnownTags> {
+        let mut known = HashMap::new();
+        let mut stmt = tx.prepare_cached("SELECT id, name FROM tags")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, name): (String, String) = (r.get(0)?, r.get(1)?);
+            known.insert(nocase(&name), (id, name));
+        }
+        Ok(KnownTags(known))
+    }
+
+    /// As [`ensure_tags`], from memory.
+    pub(crate) fn ensure(
+        &mut self,
+        tx: &Transaction<'_>,
+        names: &[String],
+    ) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            let pair = match self.0.get(&nocase(name)) {
+                Some(pair) => pair.clone(),
+                None => {
+                    let pair = insert_tag(tx, name)?;
+                    self.0.insert(nocase(name), pair.clone());
+                    pair
+                }
+            };
+            push_new(&mut out, pair);
+        }
+        Ok(out)
+    }
+}
+
+/// The key under which the `tags` table's NOCASE collation (ASCII case only) matches names.
+fn nocase(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+fn insert_tag(tx: &Transaction<'_>, name: &str) -> Result<(String, String)> {
+    let id = new_id().to_string();
+    tx.prepare_cached(
+        "INSERT INTO tags (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+    )?
+    .execute(params![id, name, format_ts(&now())])?;
+    Ok((id, name.to_owned()))
+}
+
+fn push_new(out: &mut Vec<(String, String)>, pair: (String, String)) {
+    if !out.iter().any(|(id, _)| *id == pair.0) {
+        out.push(pair);
+    }
 }
 
 /// Removes tags that nothing carries any more.
@@ -95,6 +145,15 @@ pub(crate) fn drop_unused_tags(tx: &Transaction<'_>) -> Result<()> {
     )?
     .execute([])?;
     Ok(())
+}
+
+/// Columns derived from a record's tags, written beside its own: the tags as one string,
+/// which listings and search read without a join.
+pub(crate) const TAG_TEXT: &[&str] = &["tag_text"];
+
+/// The values of [`TAG_TEXT`] for these stored `(id, name)` tags.
+pub(crate) fn tag_text_values(tags: &[(String, String)]) -> Vec<rusqlite::types::Value> {
+    vec![rusqlite::types::Value::Text(tag_text(tags))]
 }
 
 /// Joins tag names into the text the search index reads (names never contain spaces).

@@ -1,10 +1,13 @@
 //! Templates: the built-in frameworks shipped under `assets/templates/`, and the user's own.
 
-use super::entries::{col_parse, col_ts, col_uuid};
+use super::row::{
+    self, col_json, col_parse, col_ts, col_uuid, json_value, ts_value, uuid_value, Record,
+};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{format_ts, new_id, now, Prompt, Template, TemplateInput};
-use rusqlite::{params, OptionalExtension, Transaction};
+use crate::model::{new_id, now, Prompt, Template, TemplateInput};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, Transaction};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -87,7 +90,7 @@ impl Store {
                     .prepare_cached("SELECT updated_at FROM templates WHERE id = ?1")?
                     .query_row([t.id.to_string()], |r| r.get(0))
                     .optional()?;
-                if stored.as_deref() != Some(format_ts(&t.updated_at).as_str()) {
+                if stored.as_deref() != Some(crate::model::format_ts(&t.updated_at).as_str()) {
                     stale.push(t.clone());
                 }
             }
@@ -102,12 +105,11 @@ impl Store {
     /// Every template, built-ins first, then the user's own by name.
     pub fn list_templates(&self) -> Result<Vec<Template>> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, key, name, description, kind, builtin, prompts, created_at, updated_at
-                   FROM templates ORDER BY builtin DESC, CASE WHEN builtin = 1 THEN id ELSE lower(name) END",
-            )?;
-            let rows = stmt.query_map([], template_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            row::load_all(
+                tx,
+                "ORDER BY builtin DESC, CASE WHEN builtin = 1 THEN id ELSE lower(name) END",
+                [],
+            )
         })
     }
 
@@ -118,13 +120,15 @@ impl Store {
     pub fn get_template(&self, id_or_key: &str) -> Result<Template> {
         let wanted = id_or_key.trim();
         self.read(|tx| {
-            tx.prepare_cached(
-                "SELECT id, key, name, description, kind, builtin, prompts, created_at, updated_at
-                   FROM templates WHERE id = ?1 OR key = lower(?1) OR lower(name) = lower(?1) LIMIT 1",
-            )?
-            .query_row([wanted], template_from_row)
+            tx.prepare_cached(&row::select::<Template>(
+                "WHERE id = ?1 OR key = lower(?1) OR lower(name) = lower(?1) LIMIT 1",
+            ))?
+            .query_row([wanted], Template::from_row)
             .optional()?
-            .ok_or_else(|| Error::NotFound { entity: "template", id: wanted.to_owned() })
+            .ok_or_else(|| Error::NotFound {
+                entity: "template",
+                id: wanted.to_owned(),
+            })
         })
     }
 
@@ -227,42 +231,49 @@ fn unique_key(tx: &Transaction<'_>, base: &str) -> Result<String> {
 
 /// Inserts or replaces a whole template (also used by imports).
 pub(crate) fn upsert_template(tx: &Transaction<'_>, t: &Template) -> Result<()> {
-    let prompts =
-        serde_json::to_string(&t.prompts).map_err(|e| Error::invalid("prompts", e.to_string()))?;
-    tx.prepare_cached(
-        "INSERT INTO templates (id, key, name, description, kind, builtin, prompts, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name,
-             description = excluded.description, kind = excluded.kind, builtin = excluded.builtin,
-             prompts = excluded.prompts, created_at = excluded.created_at, updated_at = excluded.updated_at",
-    )?
-    .execute(params![
-        t.id.to_string(),
-        t.key,
-        t.name,
-        t.description,
-        t.kind.as_str(),
-        t.builtin,
-        prompts,
-        format_ts(&t.created_at),
-        format_ts(&t.updated_at),
-    ])?;
-    Ok(())
+    row::upsert(tx, t)
 }
 
-pub(crate) fn template_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
-    let prompts: String = r.get(6)?;
-    Ok(Template {
-        id: col_uuid(r, 0)?,
-        key: r.get(1)?,
-        name: r.get(2)?,
-        description: r.get(3)?,
-        kind: col_parse(r, 4)?,
-        builtin: r.get(5)?,
-        prompts: serde_json::from_str(&prompts).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
-        })?,
-        created_at: col_ts(r, 7)?,
-        updated_at: col_ts(r, 8)?,
-    })
+impl Record for Template {
+    const TABLE: &'static str = "templates";
+    const ENTITY: &'static str = "template";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "key",
+        "name",
+        "description",
+        "kind",
+        "builtin",
+        "prompts",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
+        Ok(Template {
+            id: col_uuid(r, 0)?,
+            key: r.get(1)?,
+            name: r.get(2)?,
+            description: r.get(3)?,
+            kind: col_parse(r, 4)?,
+            builtin: r.get(5)?,
+            prompts: col_json(r, 6)?,
+            created_at: col_ts(r, 7)?,
+            updated_at: col_ts(r, 8)?,
+        })
+    }
+
+    fn params(&self) -> Vec<Value> {
+        vec![
+            uuid_value(self.id),
+            self.key.clone().into(),
+            self.name.clone().into(),
+            self.description.clone().into(),
+            Value::from(self.kind.as_str().to_owned()),
+            self.builtin.into(),
+            json_value(&self.prompts),
+            ts_value(&self.created_at),
+            ts_value(&self.updated_at),
+        ]
+    }
 }

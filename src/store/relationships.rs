@@ -1,0 +1,195 @@
+//! Relationships: mentoring pairs, reciprocal peer pairs and groups, with their members.
+
+use super::row::{
+    self, col_opt_date, col_parse, col_ts, col_uuid, exists, opt_date_value, ts_value, uuid_value,
+    Record,
+};
+use super::Store;
+use crate::error::Result;
+use crate::model::{new_id, next_update, now, Member, Relationship, RelationshipInput};
+use rusqlite::types::Value;
+use rusqlite::{params, Row, Transaction};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+impl Record for Relationship {
+    const TABLE: &'static str = "relationships";
+    const ENTITY: &'static str = "relationship";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "kind",
+        "name",
+        "purpose",
+        "started_on",
+        "ended_on",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Relationship> {
+        Ok(Relationship {
+            id: col_uuid(r, 0)?,
+            kind: col_parse(r, 1)?,
+            name: r.get(2)?,
+            purpose: r.get(3)?,
+            started_on: col_opt_date(r, 4)?,
+            ended_on: col_opt_date(r, 5)?,
+            status: col_parse(r, 6)?,
+            members: Vec::new(),
+            created_at: col_ts(r, 7)?,
+            updated_at: col_ts(r, 8)?,
+        })
+    }
+
+    fn params(&self) -> Vec<Value> {
+        vec![
+            uuid_value(self.id),
+            Value::from(self.kind.as_str().to_owned()),
+            self.name.clone().into(),
+            self.purpose.clone().into(),
+            opt_date_value(self.started_on),
+            opt_date_value(self.ended_on),
+            Value::from(self.status.as_str().to_owned()),
+            ts_value(&self.created_at),
+            ts_value(&self.updated_at),
+        ]
+    }
+}
+
+/// The members of every relationship (or of one), in their order.
+const MEMBERS: &str = "SELECT relationship_id, person_id, role FROM relationship_members";
+
+impl Store {
+    /// Creates a relationship.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] when the roles do not fit its shape;
+    /// [`crate::Error::NotFound`] for an unknown member.
+    pub fn create_relationship(&self, input: &RelationshipInput) -> Result<Relationship> {
+        let input = input.validated()?;
+        let ts = now();
+        let r = Relationship {
+            id: new_id(),
+            kind: input.kind,
+            name: input.name,
+            purpose: input.purpose,
+            started_on: input.started_on,
+            ended_on: input.ended_on,
+            status: input.status,
+            members: input.members,
+            created_at: ts,
+            updated_at: ts,
+        };
+        self.write(|tx| upsert_relationship(tx, &r))?;
+        Ok(r)
+    }
+
+    /// Changes a relationship.
+    pub fn update_relationship(&self, id: Uuid, input: &RelationshipInput) -> Result<Relationship> {
+        let input = input.validated()?;
+        self.write(|tx| {
+            let old = load_relationship(tx, id)?;
+            let r = Relationship {
+                kind: input.kind,
+                name: input.name.clone(),
+                purpose: input.purpose.clone(),
+                started_on: input.started_on,
+                ended_on: input.ended_on,
+                status: input.status,
+                members: input.members.clone(),
+                updated_at: next_update(old.updated_at),
+                ..old
+            };
+            upsert_relationship(tx, &r)?;
+            Ok(r)
+        })
+    }
+
+    /// Every relationship, active first, then by name.
+    pub fn list_relationships(&self) -> Result<Vec<Relationship>> {
+        self.read(|tx| {
+            let ids = row::ids(
+                tx,
+                "SELECT id FROM relationships ORDER BY status <> 'active', lower(name), id",
+            )?;
+            ids.into_iter()
+                .map(|id| load_relationship(tx, id))
+                .collect()
+        })
+    }
+
+    /// One relationship.
+    pub fn get_relationship(&self, id: Uuid) -> Result<Relationship> {
+        self.read(|tx| load_relationship(tx, id))
+    }
+
+    /// Deletes a relationship with its session notes; actions agreed in them keep their text.
+    pub fn delete_relationship(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            load_relationship(tx, id)?;
+            tx.prepare_cached("DELETE FROM relationships WHERE id = ?1")?
+                .execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+}
+
+fn member_from_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, Member)> {
+    Ok((
+        col_uuid(r, 0)?,
+        Member {
+            person_id: col_uuid(r, 1)?,
+            role: col_parse(r, 2)?,
+        },
+    ))
+}
+
+/// Adds or replaces a relationship and its members.
+pub(crate) fn upsert_relationship(tx: &Transaction<'_>, r: &Relationship) -> Result<()> {
+    for m in &r.members {
+        exists(tx, "people", "person", m.person_id)?;
+    }
+    row::upsert(tx, r)?;
+    tx.prepare_cached("DELETE FROM relationship_members WHERE relationship_id = ?1")?
+        .execute([r.id.to_string()])?;
+    for (pos, m) in r.members.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO relationship_members (relationship_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![r.id.to_string(), m.person_id.to_string(), m.role.as_str(), pos as i64])?;
+    }
+    Ok(())
+}
+
+/// One relationship with its members.
+pub(crate) fn load_relationship(tx: &Transaction<'_>, id: Uuid) -> Result<Relationship> {
+    let mut r: Relationship = row::load(tx, id)?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "{MEMBERS} WHERE relationship_id = ?1 ORDER BY position"
+    ))?;
+    r.members = stmt
+        .query_map([id.to_string()], |row| Ok(member_from_row(row)?.1))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(r)
+}
+
+/// Every relationship with its members, by id (for exports).
+pub(crate) fn all_relationships(tx: &Transaction<'_>) -> Result<Vec<Relationship>> {
+    let mut members: HashMap<Uuid, Vec<Member>> = HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached(&format!(
+            "{MEMBERS} ORDER BY relationship_id, position, person_id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (rel, member) = member_from_row(r)?;
+            members.entry(rel).or_default().push(member);
+        }
+    }
+    let mut out: Vec<Relationship> = row::load_all(tx, "ORDER BY id", [])?;
+    for rel in &mut out {
+        rel.members = members.remove(&rel.id).unwrap_or_default();
+    }
+    Ok(out)
+}

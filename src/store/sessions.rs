@@ -1,0 +1,154 @@
+//! Mentoring session notes: a meeting inside a relationship, with who attended.
+
+use super::row::{self, col_date, col_ts, col_uuid, exists, ts_value, uuid_value, Record};
+use super::Store;
+use crate::error::Result;
+use crate::model::{new_id, next_update, now, MentoringSession, MentoringSessionInput};
+use rusqlite::types::Value;
+use rusqlite::{params, Row, Transaction};
+use uuid::Uuid;
+
+impl Record for MentoringSession {
+    const TABLE: &'static str = "mentoring_sessions";
+    const ENTITY: &'static str = "mentoring session";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "relationship_id",
+        "held_on",
+        "duration_minutes",
+        "notes",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<MentoringSession> {
+        Ok(MentoringSession {
+            id: col_uuid(r, 0)?,
+            relationship_id: col_uuid(r, 1)?,
+            held_on: col_date(r, 2)?,
+            duration_minutes: r.get(3)?,
+            notes: r.get(4)?,
+            attendees: Vec::new(),
+            created_at: col_ts(r, 5)?,
+            updated_at: col_ts(r, 6)?,
+        })
+    }
+
+    fn params(&self) -> Vec<Value> {
+        vec![
+            uuid_value(self.id),
+            uuid_value(self.relationship_id),
+            Value::Text(self.held_on.to_string()),
+            self.duration_minutes.into(),
+            self.notes.clone().into(),
+            ts_value(&self.created_at),
+            ts_value(&self.updated_at),
+        ]
+    }
+}
+
+impl Store {
+    /// Records a mentoring session.
+    pub fn create_session(&self, input: &MentoringSessionInput) -> Result<MentoringSession> {
+        let input = input.validated()?;
+        let ts = now();
+        let s = MentoringSession {
+            id: new_id(),
+            relationship_id: input.relationship_id,
+            held_on: input.held_on,
+            duration_minutes: input.duration_minutes,
+            notes: input.notes,
+            attendees: input.attendees,
+            created_at: ts,
+            updated_at: ts,
+        };
+        self.write(|tx| upsert_session(tx, &s))?;
+        Ok(s)
+    }
+
+    /// Session notes, newest first; of one relationship when given.
+    pub fn list_sessions(&self, relationship: Option<Uuid>) -> Result<Vec<MentoringSession>> {
+        self.read(|tx| {
+            let ids = match relationship {
+                Some(r) => row::uuids(tx, "SELECT id FROM mentoring_sessions WHERE relationship_id = ?1 ORDER BY held_on DESC, id DESC", &r.to_string())?,
+                None => row::ids(tx, "SELECT id FROM mentoring_sessions ORDER BY held_on DESC, id DESC")?,
+            };
+            ids.into_iter().map(|id| load_session(tx, id)).collect()
+        })
+    }
+
+    /// Changes a mentoring session note.
+    pub fn update_session(
+        &self,
+        id: Uuid,
+        input: &MentoringSessionInput,
+    ) -> Result<MentoringSession> {
+        let input = input.validated()?;
+        self.write(|tx| {
+            let old = load_session(tx, id)?;
+            let s = MentoringSession {
+                relationship_id: input.relationship_id,
+                held_on: input.held_on,
+                duration_minutes: input.duration_minutes,
+                notes: input.notes.clone(),
+                attendees: input.attendees.clone(),
+                updated_at: next_update(old.updated_at),
+                ..old
+            };
+            upsert_session(tx, &s)?;
+            Ok(s)
+        })
+    }
+
+    /// Deletes a mentoring session note; actions agreed in it keep their text.
+    pub fn delete_session(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            load_session(tx, id)?;
+            tx.prepare_cached("DELETE FROM mentoring_sessions WHERE id = ?1")?
+                .execute([id.to_string()])?;
+            Ok(())
+        })
+    }
+}
+
+/// Adds or replaces a mentoring session and its attendees.
+pub(crate) fn upsert_session(tx: &Transaction<'_>, s: &MentoringSession) -> Result<()> {
+    exists(tx, "relationships", "relationship", s.relationship_id)?;
+    for p in &s.attendees {
+        exists(tx, "people", "person", *p)?;
+    }
+    row::upsert(tx, s)?;
+    tx.prepare_cached("DELETE FROM session_attendees WHERE session_id = ?1")?
+        .execute([s.id.to_string()])?;
+    for (pos, p) in s.attendees.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO session_attendees (session_id, person_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![s.id.to_string(), p.to_string(), pos as i64])?;
+    }
+    Ok(())
+}
+
+/// One session note with its attendees.
+pub(crate) fn load_session(tx: &Transaction<'_>, id: Uuid) -> Result<MentoringSession> {
+    let mut s: MentoringSession = row::load(tx, id)?;
+    s.attendees = row::uuids(
+        tx,
+        "SELECT person_id FROM session_attendees WHERE session_id = ?1 ORDER BY position",
+        &id.to_string(),
+    )?;
+    Ok(s)
+}
+
+/// Every session note with its attendees, by id (for exports).
+pub(crate) fn all_sessions(tx: &Transaction<'_>) -> Result<Vec<MentoringSession>> {
+    let mut attendees = row::grouped_uuids(
+        tx,
+        "SELECT session_id, person_id FROM session_attendees ORDER BY session_id, position, person_id",
+    )?;
+    let mut out: Vec<MentoringSession> = row::load_all(tx, "ORDER BY id", [])?;
+    for s in &mut out {
+        s.attendees = attendees.remove(&s.id).unwrap_or_default();
+    }
+    Ok(out)
+}
