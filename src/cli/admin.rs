@@ -90,12 +90,14 @@ pub fn check(ctx: &mut Ctx) -> CliResult {
                 "{shown} is empty, not a journal yet; there is nothing to check"
             )))
         }
-        Some(OpeningWrites::Migration { found }) => return Err(CliError::Failed(format!(
+        Some(OpeningWrites::Migration { found }) => {
+            return Err(CliError::Failed(format!(
             "the journal at {shown} needs migrating (schema {found}; this build uses {}), which \
                  check does not do; any other command (e.g. `reprise list`) or the desktop app \
                  migrates it after making a backup",
             reprise::store::schema::CURRENT_VERSION
-        ))),
+        )))
+        }
         _ => {}
     }
     // The search index can only be checked over a writable connection (FTS5's integrity check

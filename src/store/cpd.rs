@@ -1,85 +1,25 @@
 //! CPD activities and the hours summary.
 
-use super::row::{
-    self, col_date, col_json, col_opt_date, col_parse, col_ts, col_uuid, exists, json_value,
-    opt_date_value, ts_value, uuid_value, Record,
-};
+use super::row::{self, col_parse, col_uuid, exists};
+use super::row::{from_input, record};
 use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
 use chrono::NaiveDate;
-use rusqlite::types::Value;
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, Transaction};
 use uuid::Uuid;
 
-impl Record for CpdActivity {
-    const TABLE: &'static str = "cpd_activities";
-    const ENTITY: &'static str = "CPD activity";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "activity_type",
-        "started_on",
-        "ended_on",
-        "hours",
-        "participatory_hours",
-        "provider",
-        "description",
-        "outcomes",
-        "impact",
-        "benefit",
-        "evidence",
-        "standards",
-        "created_at",
-        "updated_at",
-    ];
-
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<CpdActivity> {
-        Ok(CpdActivity {
-            id: col_uuid(r, 0)?,
-            title: r.get(1)?,
-            activity_type: col_parse(r, 2)?,
-            started_on: col_date(r, 3)?,
-            ended_on: col_opt_date(r, 4)?,
-            hours: r.get(5)?,
-            participatory_hours: r.get(6)?,
-            provider: r.get(7)?,
-            description: r.get(8)?,
-            outcomes: r.get(9)?,
-            impact: r.get(10)?,
-            benefit: r.get(11)?,
-            evidence: r.get(12)?,
-            standards: col_json(r, 13)?,
-            tags: Vec::new(),
-            linked_entries: Vec::new(),
-            attachments: Vec::new(),
-            created_at: col_ts(r, 14)?,
-            updated_at: col_ts(r, 15)?,
-        })
-    }
-
-    fn params(&self) -> Vec<Value> {
-        vec![
-            uuid_value(self.id),
-            self.title.clone().into(),
-            Value::from(self.activity_type.as_str().to_owned()),
-            Value::Text(self.started_on.to_string()),
-            opt_date_value(self.ended_on),
-            self.hours.into(),
-            self.participatory_hours.into(),
-            self.provider.clone().into(),
-            self.description.clone().into(),
-            self.outcomes.clone().into(),
-            self.impact.clone().into(),
-            self.benefit.clone().into(),
-            self.evidence.clone().into(),
-            json_value(&self.standards),
-            ts_value(&self.created_at),
-            ts_value(&self.updated_at),
-        ]
-    }
-}
+record!(
+    CpdActivity,
+    table "cpd_activities",
+    entity "CPD activity",
+    columns [
+        id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+        description, outcomes, impact, benefit, evidence, standards, created_at, updated_at
+    ],
+    empty [tags, linked_entries, attachments]
+);
 
 impl Store {
     /// Logs a CPD activity.
@@ -208,31 +148,14 @@ fn bound(d: Option<NaiveDate>, default: &str) -> String {
 
 pub(crate) fn cpd_from_input(
     id: Uuid,
-    i: &CpdInput,
-    created: chrono::DateTime<chrono::Utc>,
-    updated: chrono::DateTime<chrono::Utc>,
+    input: &CpdInput,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
 ) -> CpdActivity {
-    CpdActivity {
-        id,
-        title: i.title.clone(),
-        activity_type: i.activity_type,
-        started_on: i.started_on,
-        ended_on: i.ended_on,
-        hours: i.hours,
-        participatory_hours: i.participatory_hours,
-        provider: i.provider.clone(),
-        description: i.description.clone(),
-        outcomes: i.outcomes.clone(),
-        impact: i.impact.clone(),
-        benefit: i.benefit.clone(),
-        evidence: i.evidence.clone(),
-        standards: i.standards.clone(),
-        tags: i.tags.clone(),
-        linked_entries: i.linked_entries.clone(),
-        attachments: Vec::new(),
-        created_at: created,
-        updated_at: updated,
-    }
+    from_input!(CpdActivity from input [
+        title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+        description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
+    ] id, attachments: Vec::new(), created_at, updated_at)
 }
 
 /// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).

@@ -2,7 +2,7 @@
 
 use super::row::{
     self, col_date, col_opt_time, col_opt_ts, col_opt_uuid, col_parse, col_ts, col_uuid, exists,
-    opt_time_value, opt_ts_value, opt_uuid_value, ts_value, uuid_value, Record,
+    from_input, opt_time_value, opt_ts_value, opt_uuid_value, ts_value, uuid_value, Record,
 };
 use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
 use super::Store;
@@ -207,30 +207,20 @@ impl Store {
 pub(crate) fn entry_from_input(
     id: Uuid,
     input: &EntryInput,
-    created: DateTime<Utc>,
-    updated: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 ) -> Entry {
-    Entry {
+    from_input!(Entry from input [
+        kind, title, body, occurred_time, template_id, starred, tags, session, linked_entries,
+        linked_cpd, linked_relationships
+    ]
         id,
-        kind: input.kind,
-        title: input.title.clone(),
-        body: input.body.clone(),
-        occurred_on: input
-            .occurred_on
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
-        occurred_time: input.occurred_time,
-        template_id: input.template_id,
-        starred: input.starred,
-        tags: input.tags.clone(),
-        session: input.session.clone(),
-        linked_entries: input.linked_entries.clone(),
-        linked_cpd: input.linked_cpd.clone(),
-        linked_relationships: input.linked_relationships.clone(),
+        occurred_on: input.occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
         attachments: Vec::new(),
-        created_at: created,
-        updated_at: updated,
+        created_at,
+        updated_at,
         deleted_at: None,
-    }
+    )
 }
 
 impl Record for Entry {

@@ -1,69 +1,28 @@
 //! People: the network the journal's owner works with, and the owner's own profile.
 
-use super::row::{self, col_ts, col_uuid, ts_value, uuid_value, Record};
+use super::row::{self, Record};
+use super::row::{from_input, record};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{new_id, next_update, now, Person, PersonInput};
-use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
 
-impl Record for Person {
-    const TABLE: &'static str = "people";
-    const ENTITY: &'static str = "person";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "display_name",
-        "contact",
-        "role_words",
-        "is_owner",
-        "notes",
-        "created_at",
-        "updated_at",
-    ];
+type Ts = chrono::DateTime<chrono::Utc>;
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
-        Ok(Person {
-            id: col_uuid(r, 0)?,
-            display_name: r.get(1)?,
-            contact: r.get(2)?,
-            role_words: r.get(3)?,
-            is_owner: r.get(4)?,
-            notes: r.get(5)?,
-            created_at: col_ts(r, 6)?,
-            updated_at: col_ts(r, 7)?,
-        })
-    }
-
-    fn params(&self) -> Vec<Value> {
-        vec![
-            uuid_value(self.id),
-            self.display_name.clone().into(),
-            self.contact.clone().into(),
-            self.role_words.clone().into(),
-            self.is_owner.into(),
-            self.notes.clone().into(),
-            ts_value(&self.created_at),
-            ts_value(&self.updated_at),
-        ]
-    }
-}
+record!(
+    Person,
+    table "people",
+    entity "person",
+    columns [id, display_name, contact, role_words, is_owner, notes, created_at, updated_at]
+);
 
 impl Store {
     /// Adds a person to the network.
     pub fn create_person(&self, input: &PersonInput) -> Result<Person> {
         let input = input.validated()?;
         let ts = now();
-        let p = Person {
-            id: new_id(),
-            display_name: input.display_name,
-            contact: input.contact,
-            role_words: input.role_words,
-            is_owner: false,
-            notes: input.notes,
-            created_at: ts,
-            updated_at: ts,
-        };
+        let p = person(&input, new_id(), false, ts, ts);
         self.write(|tx| upsert_person(tx, &p))?;
         Ok(p)
     }
@@ -73,14 +32,13 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let old: Person = row::load(tx, id)?;
-            let p = Person {
-                display_name: input.display_name.clone(),
-                contact: input.contact.clone(),
-                role_words: input.role_words.clone(),
-                notes: input.notes.clone(),
-                updated_at: next_update(old.updated_at),
-                ..old
-            };
+            let p = person(
+                &input,
+                id,
+                old.is_owner,
+                old.created_at,
+                next_update(old.updated_at),
+            );
             upsert_person(tx, &p)?;
             Ok(p)
         })
@@ -97,16 +55,13 @@ impl Store {
         self.write(|tx| {
             let existing = owner(tx)?;
             let ts = now();
-            let p = Person {
-                id: existing.as_ref().map_or_else(new_id, |e| e.id),
-                display_name: input.display_name.clone(),
-                contact: input.contact.clone(),
-                role_words: input.role_words.clone(),
-                is_owner: true,
-                notes: input.notes.clone(),
-                created_at: existing.as_ref().map_or(ts, |e| e.created_at),
-                updated_at: existing.as_ref().map_or(ts, |e| next_update(e.updated_at)),
-            };
+            let p = person(
+                &input,
+                existing.as_ref().map_or_else(new_id, |e| e.id),
+                true,
+                existing.as_ref().map_or(ts, |e| e.created_at),
+                existing.as_ref().map_or(ts, |e| next_update(e.updated_at)),
+            );
             upsert_person(tx, &p)?;
             Ok(p)
         })
@@ -145,6 +100,11 @@ impl Store {
             Ok(())
         })
     }
+}
+
+fn person(input: &PersonInput, id: Uuid, is_owner: bool, created_at: Ts, updated_at: Ts) -> Person {
+    from_input!(Person from input [display_name, contact, role_words, notes]
+        id, is_owner, created_at, updated_at)
 }
 
 fn owner(tx: &Transaction<'_>) -> Result<Option<Person>> {

@@ -1,61 +1,23 @@
 //! Relationships: mentoring pairs, reciprocal peer pairs and groups, with their members.
 
-use super::row::{
-    self, col_opt_date, col_parse, col_ts, col_uuid, exists, opt_date_value, ts_value, uuid_value,
-    Record,
-};
+use super::row::{self, col_parse, col_uuid, exists};
+use super::row::{from_input, record};
 use super::Store;
 use crate::error::Result;
 use crate::model::{new_id, next_update, now, Member, Relationship, RelationshipInput};
-use rusqlite::types::Value;
 use rusqlite::{params, Row, Transaction};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-impl Record for Relationship {
-    const TABLE: &'static str = "relationships";
-    const ENTITY: &'static str = "relationship";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "kind",
-        "name",
-        "purpose",
-        "started_on",
-        "ended_on",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
+type Ts = chrono::DateTime<chrono::Utc>;
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Relationship> {
-        Ok(Relationship {
-            id: col_uuid(r, 0)?,
-            kind: col_parse(r, 1)?,
-            name: r.get(2)?,
-            purpose: r.get(3)?,
-            started_on: col_opt_date(r, 4)?,
-            ended_on: col_opt_date(r, 5)?,
-            status: col_parse(r, 6)?,
-            members: Vec::new(),
-            created_at: col_ts(r, 7)?,
-            updated_at: col_ts(r, 8)?,
-        })
-    }
-
-    fn params(&self) -> Vec<Value> {
-        vec![
-            uuid_value(self.id),
-            Value::from(self.kind.as_str().to_owned()),
-            self.name.clone().into(),
-            self.purpose.clone().into(),
-            opt_date_value(self.started_on),
-            opt_date_value(self.ended_on),
-            Value::from(self.status.as_str().to_owned()),
-            ts_value(&self.created_at),
-            ts_value(&self.updated_at),
-        ]
-    }
-}
+record!(
+    Relationship,
+    table "relationships",
+    entity "relationship",
+    columns [id, kind, name, purpose, started_on, ended_on, status, created_at, updated_at],
+    empty [members]
+);
 
 /// The members of every relationship (or of one), in their order.
 const MEMBERS: &str = "SELECT relationship_id, person_id, role FROM relationship_members";
@@ -69,18 +31,7 @@ impl Store {
     pub fn create_relationship(&self, input: &RelationshipInput) -> Result<Relationship> {
         let input = input.validated()?;
         let ts = now();
-        let r = Relationship {
-            id: new_id(),
-            kind: input.kind,
-            name: input.name,
-            purpose: input.purpose,
-            started_on: input.started_on,
-            ended_on: input.ended_on,
-            status: input.status,
-            members: input.members,
-            created_at: ts,
-            updated_at: ts,
-        };
+        let r = relationship(&input, new_id(), ts, ts);
         self.write(|tx| upsert_relationship(tx, &r))?;
         Ok(r)
     }
@@ -90,17 +41,7 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let old = load_relationship(tx, id)?;
-            let r = Relationship {
-                kind: input.kind,
-                name: input.name.clone(),
-                purpose: input.purpose.clone(),
-                started_on: input.started_on,
-                ended_on: input.ended_on,
-                status: input.status,
-                members: input.members.clone(),
-                updated_at: next_update(old.updated_at),
-                ..old
-            };
+            let r = relationship(&input, id, old.created_at, next_update(old.updated_at));
             upsert_relationship(tx, &r)?;
             Ok(r)
         })
@@ -133,6 +74,16 @@ impl Store {
             Ok(())
         })
     }
+}
+
+fn relationship(
+    input: &RelationshipInput,
+    id: Uuid,
+    created_at: Ts,
+    updated_at: Ts,
+) -> Relationship {
+    from_input!(Relationship from input [kind, name, purpose, started_on, ended_on, status, members]
+        id, created_at, updated_at)
 }
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, Member)> {

@@ -37,6 +37,143 @@ pub(crate) trait Record: Sized {
     fn params(&self) -> Vec<Value>;
 }
 
+/// A value stored in one column: how it is read from a row and written as a parameter.
+pub(crate) trait Column: Sized {
+    /// Reads column `i`.
+    fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self>;
+    /// The value written.
+    fn value(&self) -> Value;
+}
+
+/// Declares a record whose fields are named as its table's columns: the field list is the
+/// column list, and [`Column`] reads and writes each field. `empty` names the fields that
+/// live in tables of their own and start empty.
+macro_rules! record {
+    ($ty:ty, table $table:literal, entity $entity:literal,
+     columns [$($col:ident),+ $(,)?] $(, empty [$($empty:ident),* $(,)?])?) => {
+        impl $crate::store::row::Record for $ty {
+            const TABLE: &'static str = $table;
+            const ENTITY: &'static str = $entity;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($col)),+];
+
+            fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                use $crate::store::row::Column;
+                let mut i = 0;
+                let mut next = || {
+                    i += 1;
+                    i - 1
+                };
+                Ok(Self {
+                    $($col: Column::read(r, next())?,)+
+                    $($($empty: Default::default(),)*)?
+                })
+            }
+
+            fn params(&self) -> Vec<rusqlite::types::Value> {
+                use $crate::store::row::Column;
+                vec![$(self.$col.value()),+]
+            }
+        }
+    };
+}
+pub(crate) use record;
+
+/// A record built from what a person wrote: the fields in brackets are copied from `input`
+/// (a record's input type names them as the record does), the rest are given after them.
+macro_rules! from_input {
+    ($ty:ident from $input:ident [$($field:ident),+ $(,)?] $($rest:tt)*) => {
+        $ty {
+            $($field: $input.$field.clone(),)+
+            $($rest)*
+        }
+    };
+}
+pub(crate) use from_input;
+
+/// Types SQLite stores as they are.
+macro_rules! plain_columns {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
+                r.get(i)
+            }
+            fn value(&self) -> Value {
+                self.clone().into()
+            }
+        }
+    )*};
+}
+plain_columns!(
+    String,
+    Option<String>,
+    bool,
+    f64,
+    u32,
+    Option<u32>,
+    i64,
+    Option<i64>
+);
+
+/// The model's enums, stored as their names.
+macro_rules! name_columns {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
+                col_parse(r, i)
+            }
+            fn value(&self) -> Value {
+                Value::Text(self.as_str().to_owned())
+            }
+        }
+    )*};
+}
+name_columns!(
+    crate::model::EntryKind,
+    crate::model::CpdType,
+    crate::model::RelationshipKind,
+    crate::model::RelationshipStatus,
+    crate::model::ActionStatus,
+    crate::model::ActionSource
+);
+
+/// Lists stored as JSON text.
+macro_rules! json_columns {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
+                col_json(r, i)
+            }
+            fn value(&self) -> Value {
+                json_value(self)
+            }
+        }
+    )*};
+}
+json_columns!(Vec<String>, Vec<crate::model::Prompt>);
+
+/// Implements [`Column`] with a reader and a writer.
+macro_rules! columns_with {
+    ($($t:ty => $read:ident, $write:expr;)*) => {$(
+        impl Column for $t {
+            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
+                $read(r, i)
+            }
+            fn value(&self) -> Value {
+                $write(self)
+            }
+        }
+    )*};
+}
+columns_with! {
+    Uuid => col_uuid, |v: &Uuid| uuid_value(*v);
+    Option<Uuid> => col_opt_uuid, |v: &Option<Uuid>| opt_uuid_value(*v);
+    NaiveDate => col_date, |v: &NaiveDate| Value::Text(v.to_string());
+    Option<NaiveDate> => col_opt_date, |v: &Option<NaiveDate>| opt_date_value(*v);
+    Option<NaiveTime> => col_opt_time, |v: &Option<NaiveTime>| opt_time_value(*v);
+    DateTime<Utc> => col_ts, ts_value;
+    Option<DateTime<Utc>> => col_opt_ts, |v: &Option<DateTime<Utc>>| opt_ts_value(v.as_ref());
+}
+
 /// `SELECT <columns> FROM <table> <rest>`.
 pub(crate) fn select<R: Record>(rest: &str) -> String {
     format!("SELECT {} FROM {} {rest}", R::COLUMNS.join(", "), R::TABLE)

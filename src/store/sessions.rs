@@ -1,67 +1,29 @@
 //! Mentoring session notes: a meeting inside a relationship, with who attended.
 
-use super::row::{self, col_date, col_ts, col_uuid, exists, ts_value, uuid_value, Record};
+use super::row::{self, exists};
+use super::row::{from_input, record};
 use super::Store;
 use crate::error::Result;
 use crate::model::{new_id, next_update, now, MentoringSession, MentoringSessionInput};
-use rusqlite::types::Value;
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, Transaction};
 use uuid::Uuid;
 
-impl Record for MentoringSession {
-    const TABLE: &'static str = "mentoring_sessions";
-    const ENTITY: &'static str = "mentoring session";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "relationship_id",
-        "held_on",
-        "duration_minutes",
-        "notes",
-        "created_at",
-        "updated_at",
-    ];
+type Ts = chrono::DateTime<chrono::Utc>;
 
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<MentoringSession> {
-        Ok(MentoringSession {
-            id: col_uuid(r, 0)?,
-            relationship_id: col_uuid(r, 1)?,
-            held_on: col_date(r, 2)?,
-            duration_minutes: r.get(3)?,
-            notes: r.get(4)?,
-            attendees: Vec::new(),
-            created_at: col_ts(r, 5)?,
-            updated_at: col_ts(r, 6)?,
-        })
-    }
-
-    fn params(&self) -> Vec<Value> {
-        vec![
-            uuid_value(self.id),
-            uuid_value(self.relationship_id),
-            Value::Text(self.held_on.to_string()),
-            self.duration_minutes.into(),
-            self.notes.clone().into(),
-            ts_value(&self.created_at),
-            ts_value(&self.updated_at),
-        ]
-    }
-}
+record!(
+    MentoringSession,
+    table "mentoring_sessions",
+    entity "mentoring session",
+    columns [id, relationship_id, held_on, duration_minutes, notes, created_at, updated_at],
+    empty [attendees]
+);
 
 impl Store {
     /// Records a mentoring session.
     pub fn create_session(&self, input: &MentoringSessionInput) -> Result<MentoringSession> {
         let input = input.validated()?;
         let ts = now();
-        let s = MentoringSession {
-            id: new_id(),
-            relationship_id: input.relationship_id,
-            held_on: input.held_on,
-            duration_minutes: input.duration_minutes,
-            notes: input.notes,
-            attendees: input.attendees,
-            created_at: ts,
-            updated_at: ts,
-        };
+        let s = session(&input, new_id(), ts, ts);
         self.write(|tx| upsert_session(tx, &s))?;
         Ok(s)
     }
@@ -86,15 +48,7 @@ impl Store {
         let input = input.validated()?;
         self.write(|tx| {
             let old = load_session(tx, id)?;
-            let s = MentoringSession {
-                relationship_id: input.relationship_id,
-                held_on: input.held_on,
-                duration_minutes: input.duration_minutes,
-                notes: input.notes.clone(),
-                attendees: input.attendees.clone(),
-                updated_at: next_update(old.updated_at),
-                ..old
-            };
+            let s = session(&input, id, old.created_at, next_update(old.updated_at));
             upsert_session(tx, &s)?;
             Ok(s)
         })
@@ -109,6 +63,16 @@ impl Store {
             Ok(())
         })
     }
+}
+
+fn session(
+    input: &MentoringSessionInput,
+    id: Uuid,
+    created_at: Ts,
+    updated_at: Ts,
+) -> MentoringSession {
+    from_input!(MentoringSession from input [relationship_id, held_on, duration_minutes, notes, attendees]
+        id, created_at, updated_at)
 }
 
 /// Adds or replaces a mentoring session and its attendees.

@@ -1,13 +1,11 @@
 //! Templates: the built-in frameworks shipped under `assets/templates/`, and the user's own.
 
-use super::row::{
-    self, col_json, col_parse, col_ts, col_uuid, json_value, ts_value, uuid_value, Record,
-};
+use super::row::record;
+use super::row::{self, Record};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{new_id, now, Prompt, Template, TemplateInput};
-use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -234,46 +232,9 @@ pub(crate) fn upsert_template(tx: &Transaction<'_>, t: &Template) -> Result<()> 
     row::upsert(tx, t)
 }
 
-impl Record for Template {
-    const TABLE: &'static str = "templates";
-    const ENTITY: &'static str = "template";
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "key",
-        "name",
-        "description",
-        "kind",
-        "builtin",
-        "prompts",
-        "created_at",
-        "updated_at",
-    ];
-
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
-        Ok(Template {
-            id: col_uuid(r, 0)?,
-            key: r.get(1)?,
-            name: r.get(2)?,
-            description: r.get(3)?,
-            kind: col_parse(r, 4)?,
-            builtin: r.get(5)?,
-            prompts: col_json(r, 6)?,
-            created_at: col_ts(r, 7)?,
-            updated_at: col_ts(r, 8)?,
-        })
-    }
-
-    fn params(&self) -> Vec<Value> {
-        vec![
-            uuid_value(self.id),
-            self.key.clone().into(),
-            self.name.clone().into(),
-            self.description.clone().into(),
-            Value::from(self.kind.as_str().to_owned()),
-            self.builtin.into(),
-            json_value(&self.prompts),
-            ts_value(&self.created_at),
-            ts_value(&self.updated_at),
-        ]
-    }
-}
+record!(
+    Template,
+    table "templates",
+    entity "template",
+    columns [id, key, name, description, kind, builtin, prompts, created_at, updated_at]
+);
