@@ -1,14 +1,12 @@
 //! Actions and goals: what someone agreed to do, with where it came from.
 
 use super::row::{self, exists};
-use super::row::{from_input, record};
+use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
-use crate::model::{new_id, next_update, now, Action, ActionInput};
+use crate::model::{Action, ActionInput};
 use rusqlite::Transaction;
 use uuid::Uuid;
-
-type Ts = chrono::DateTime<chrono::Utc>;
 
 record!(
     Action,
@@ -23,22 +21,12 @@ record!(
 impl Store {
     /// Records an action or goal.
     pub fn create_action(&self, input: &ActionInput) -> Result<Action> {
-        let input = input.validated()?;
-        let ts = now();
-        let a = action(&input, new_id(), ts, ts);
-        self.write(|tx| upsert_action(tx, &a))?;
-        Ok(a)
+        row::create(self, input)
     }
 
     /// Changes an action (e.g. marks it done).
     pub fn update_action(&self, id: Uuid, input: &ActionInput) -> Result<Action> {
-        let input = input.validated()?;
-        self.write(|tx| {
-            let old: Action = row::load(tx, id)?;
-            let a = action(&input, id, old.created_at, next_update(old.updated_at));
-            upsert_action(tx, &a)?;
-            Ok(a)
-        })
+        row::update(self, id, input)
     }
 
     /// Deletes an action.
@@ -63,10 +51,27 @@ impl Store {
     }
 }
 
-fn action(input: &ActionInput, id: Uuid, created_at: Ts, updated_at: Ts) -> Action {
-    from_input!(Action from input [
-        title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id
-    ] id, created_at, updated_at)
+impl Editable for Action {
+    type Input = ActionInput;
+
+    fn validated(input: &ActionInput) -> Result<ActionInput> {
+        input.validated()
+    }
+
+    fn build(
+        input: &ActionInput,
+        id: Uuid,
+        (created_at, updated_at): Stamps,
+        _: Option<&Action>,
+    ) -> Action {
+        from_input!(Action from input [
+            title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id
+        ] id, created_at, updated_at)
+    }
+
+    fn save(tx: &Transaction<'_>, a: &Action) -> Result<()> {
+        upsert_action(tx, a)
+    }
 }
 
 /// Adds or replaces an action whose owner and sources exist.

@@ -298,16 +298,13 @@ pub(crate) fn all_attachment_metas(
     tx: &Transaction<'_>,
     column: &str,
 ) -> Result<HashMap<Uuid, Vec<AttachmentMeta>>> {
-    let mut out: HashMap<Uuid, Vec<AttachmentMeta>> = HashMap::new();
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {META_COLUMNS}, {column} FROM attachments WHERE {column} IS NOT NULL
-          ORDER BY {column}, created_at, id"
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        out.entry(col_uuid(r, 6)?)
-            .or_default()
-            .push(meta_from_row(r)?);
-    }
-    Ok(out)
+    row::grouped(
+        tx,
+        &format!(
+            "SELECT {META_COLUMNS}, {column} FROM attachments WHERE {column} IS NOT NULL
+              ORDER BY {column}, created_at, id"
+        ),
+        6,
+        meta_from_row,
+    )
 }

@@ -1,11 +1,11 @@
 //! CPD activities and the hours summary.
 
 use super::row::{self, col_parse, col_uuid, exists};
-use super::row::{from_input, record};
-use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
+use super::row::{from_input, record, Editable, Stamps};
+use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, Tagged, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{new_id, now, CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
+use crate::model::{CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
 use uuid::Uuid;
@@ -27,31 +27,12 @@ impl Store {
     /// # Errors
     /// [`Error::Invalid`] for a bad field; [`Error::NotFound`] for a link to a missing entry.
     pub fn create_cpd(&self, input: &CpdInput) -> Result<CpdActivity> {
-        let input = input.validated()?;
-        let ts = now();
-        let c = cpd_from_input(new_id(), &input, ts, ts);
-        self.write(|tx| {
-            upsert_cpd(tx, &c)?;
-            load_cpd(tx, c.id)
-        })
+        row::create(self, input)
     }
 
     /// Changes a CPD activity.
     pub fn update_cpd(&self, id: Uuid, input: &CpdInput) -> Result<CpdActivity> {
-        let input = input.validated()?;
-        self.write(|tx| {
-            let old = load_cpd(tx, id)?;
-            upsert_cpd(
-                tx,
-                &cpd_from_input(
-                    id,
-                    &input,
-                    old.created_at,
-                    crate::model::next_update(old.updated_at),
-                ),
-            )?;
-            load_cpd(tx, id)
-        })
+        row::update(self, id, input)
     }
 
     /// One CPD activity.
@@ -146,16 +127,32 @@ fn bound(d: Option<NaiveDate>, default: &str) -> String {
     d.map_or_else(|| default.to_owned(), |d| d.to_string())
 }
 
-pub(crate) fn cpd_from_input(
-    id: Uuid,
-    input: &CpdInput,
-    created_at: chrono::DateTime<chrono::Utc>,
-    updated_at: chrono::DateTime<chrono::Utc>,
-) -> CpdActivity {
-    from_input!(CpdActivity from input [
-        title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
-        description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
-    ] id, attachments: Vec::new(), created_at, updated_at)
+impl Editable for CpdActivity {
+    type Input = CpdInput;
+
+    fn validated(input: &CpdInput) -> Result<CpdInput> {
+        input.validated()
+    }
+
+    fn build(
+        input: &CpdInput,
+        id: Uuid,
+        (created_at, updated_at): Stamps,
+        _: Option<&CpdActivity>,
+    ) -> CpdActivity {
+        from_input!(CpdActivity from input [
+            title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+            description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
+        ] id, attachments: Vec::new(), created_at, updated_at)
+    }
+
+    fn save(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
+        upsert_cpd(tx, c)
+    }
+
+    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
+        load_cpd(tx, id)
+    }
 }
 
 /// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).
@@ -163,12 +160,7 @@ pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
     let tags = ensure_tags(tx, &c.tags)?;
     row::upsert_with(tx, c, TAG_TEXT, tag_text_values(&tags))?;
     let id = c.id.to_string();
-    tx.prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?
-        .execute([&id])?;
-    for (pos, (tag_id, _)) in tags.iter().enumerate() {
-        tx.prepare_cached("INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, tag_id, pos as i64])?;
-    }
+    Tagged::Cpd.write(tx, &id, &tags, true)?;
     tx.prepare_cached("DELETE FROM entry_cpd WHERE cpd_id = ?1")?
         .execute([&id])?;
     for e in &c.linked_entries {
@@ -190,11 +182,7 @@ pub(crate) fn upsert_cpd(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
 pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
     let sid = id.to_string();
     let mut c: CpdActivity = row::load(tx, id)?;
-    c.tags = row::strings(
-        tx,
-        "SELECT t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.cpd_id = ?1 ORDER BY ct.position",
-        &sid,
-    )?;
+    c.tags = Tagged::Cpd.names(tx, &sid)?;
     c.linked_entries = row::uuids(
         tx,
         "SELECT entry_id FROM entry_cpd WHERE cpd_id = ?1 ORDER BY entry_id",
@@ -206,11 +194,7 @@ pub(crate) fn load_cpd(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
 
 /// Every CPD activity with its tags, linked entries and evidence list, by id (for exports).
 pub(crate) fn all_cpd(tx: &Transaction<'_>) -> Result<Vec<CpdActivity>> {
-    let mut tags = row::grouped_strings(
-        tx,
-        "SELECT ct.cpd_id, t.name FROM cpd_tags ct JOIN tags t ON t.id = ct.tag_id
-          ORDER BY ct.cpd_id, ct.position, t.name",
-    )?;
+    let mut tags = Tagged::Cpd.all_names(tx)?;
     let mut linked = row::grouped_uuids(
         tx,
         "SELECT cpd_id, entry_id FROM entry_cpd ORDER BY cpd_id, entry_id",

@@ -4,7 +4,7 @@ use super::row::{
     self, col_date, col_opt_time, col_opt_ts, col_opt_uuid, col_parse, col_ts, col_uuid, exists,
     from_input, opt_time_value, opt_ts_value, opt_uuid_value, ts_value, uuid_value, Record,
 };
-use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, TAG_TEXT};
+use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, Tagged, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{format_ts, new_id, next_update, now, Entry, EntryInput, SessionFacts};
@@ -36,17 +36,7 @@ impl Store {
     pub fn update_entry(&self, id: Uuid, input: &EntryInput) -> Result<Entry> {
         let input = input.validated()?;
         self.write(|tx| {
-            let existing = load_entry(tx, &id.to_string())?;
-            let entry = Entry {
-                deleted_at: existing.deleted_at,
-                ..entry_from_input(
-                    id,
-                    &input,
-                    existing.created_at,
-                    next_update(existing.updated_at),
-                )
-            };
-            update_entry_row(tx, &entry)?;
+            replace_entry(tx, id, &input)?;
             load_entry(tx, &id.to_string())
         })
     }
@@ -147,17 +137,7 @@ impl Store {
     ) -> Result<Entry> {
         let input = input.validated()?;
         self.write(|tx| {
-            let existing = load_entry(tx, &id.to_string())?;
-            let entry = Entry {
-                deleted_at: existing.deleted_at,
-                ..entry_from_input(
-                    id,
-                    &input,
-                    existing.created_at,
-                    next_update(existing.updated_at),
-                )
-            };
-            update_entry_row(tx, &entry)?;
+            replace_entry(tx, id, &input)?;
             tx.prepare_cached("DELETE FROM drafts WHERE key = ?1 AND saved_at <= ?2")?
                 .execute(params![id.to_string(), format_ts(&read_at)])?;
             load_entry(tx, &id.to_string())
@@ -298,6 +278,26 @@ impl Record for Entry {
             opt_ts_value(self.deleted_at.as_ref()),
         ]
     }
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn stamps(&self) -> row::Stamps {
+        (self.created_at, self.updated_at)
+    }
+}
+
+/// Replaces what a person writes in an entry, keeping its id, creation time, trash state and
+/// attachments.
+fn replace_entry(tx: &Transaction<'_>, id: Uuid, input: &EntryInput) -> Result<()> {
+    let existing = load_entry(tx, &id.to_string())?;
+    let stamps = (existing.created_at, next_update(existing.updated_at));
+    let entry = Entry {
+        deleted_at: existing.deleted_at,
+        ..entry_from_input(id, input, stamps.0, stamps.1)
+    };
+    update_entry_row(tx, &entry)
 }
 
 /// Inserts a whole entry (new, or from an import) with its tags and links.
@@ -362,12 +362,7 @@ pub(crate) const LINK_TABLES: [(&str, &str, &str); 3] = [
 
 fn write_entry_links(tx: &Transaction<'_>, entry: &Entry, tags: &[(String, String)]) -> Result<()> {
     let id = entry.id.to_string();
-    for (pos, (tag_id, _)) in tags.iter().enumerate() {
-        tx.prepare_cached(
-            "INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, tag_id, pos as i64])?;
-    }
+    Tagged::Entry.write(tx, &id, tags, false)?;
     if entry.linked_entries.contains(&entry.id) {
         return Err(Error::invalid(
             "linked_entries",
@@ -401,7 +396,7 @@ pub(crate) fn load_entry(tx: &Transaction<'_>, id: &str) -> Result<Entry> {
             entity: "entry",
             id: id.to_owned(),
         })?;
-    entry.tags = row::strings(tx, "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position", id)?;
+    entry.tags = Tagged::Entry.names(tx, id)?;
     let [links, cpd, relationships] = LINK_TABLES.map(|(table, from, to)| {
         row::uuids(
             tx,

@@ -20,7 +20,7 @@ use super::people::upsert_person;
 use super::relationships::upsert_relationship;
 use super::row::{self, col_opt_uuid, col_ts, col_uuid, Record};
 use super::sessions::upsert_session;
-use super::tags::{drop_unused_tags, tag_text_values, KnownTags, TAG_TEXT};
+use super::tags::{drop_unused_tags, tag_text_values, KnownTags, Tagged, TAG_TEXT};
 use super::templates::upsert_template;
 use super::CheckReport;
 use crate::error::{Error, Result};
@@ -126,11 +126,7 @@ pub(crate) fn for_each_entry(
     live_only: bool,
     mut f: impl FnMut(Entry) -> Result<()>,
 ) -> Result<()> {
-    let mut tags = row::grouped_strings(
-        tx,
-        "SELECT et.entry_id, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
-          ORDER BY et.entry_id, et.position, t.name",
-    )?;
+    let mut tags = Tagged::Entry.all_names(tx)?;
     let [links, cpd, rels] = LINK_TABLES.map(|(table, from, to)| {
         row::grouped_uuids(
             tx,
@@ -384,19 +380,7 @@ impl<'a> Writer<'a> {
         self.tx
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(params))?;
-        let id = c.id.to_string();
-        if exists {
-            self.tx
-                .prepare_cached("DELETE FROM cpd_tags WHERE cpd_id = ?1")?
-                .execute([&id])?;
-        }
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO cpd_tags (cpd_id, tag_id, position) VALUES (?1, ?2, ?3)",
-        )?;
-        for (pos, (tag_id, _)) in tags.iter().enumerate() {
-            insert.execute(params![id, tag_id, pos as i64])?;
-        }
-        Ok(())
+        Tagged::Cpd.write(self.tx, &c.id.to_string(), &tags, exists)
     }
 
     /// Adds (`exists` false) or replaces an entry's row and tags, keeping its attachments.
@@ -470,17 +454,7 @@ impl<'a> Writer<'a> {
             .prepare_cached("DELETE FROM temp.reprise_import_entries")?
             .execute([])?;
         for (id, exists, tags) in std::mem::take(&mut self.staged) {
-            if exists {
-                self.tx
-                    .prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
-                    .execute([&id])?;
-            }
-            let mut insert = self.tx.prepare_cached(
-                "INSERT INTO entry_tags (entry_id, tag_id, position) VALUES (?1, ?2, ?3)",
-            )?;
-            for (pos, (tag_id, _)) in tags.iter().enumerate() {
-                insert.execute(params![id, tag_id, pos as i64])?;
-            }
+            Tagged::Entry.write(self.tx, &id, &tags, exists)?;
         }
         Ok(())
     }

@@ -1,14 +1,12 @@
 //! People: the network the journal's owner works with, and the owner's own profile.
 
 use super::row::{self, Record};
-use super::row::{from_input, record};
+use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{new_id, next_update, now, Person, PersonInput};
 use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
-
-type Ts = chrono::DateTime<chrono::Utc>;
 
 record!(
     Person,
@@ -20,28 +18,12 @@ record!(
 impl Store {
     /// Adds a person to the network.
     pub fn create_person(&self, input: &PersonInput) -> Result<Person> {
-        let input = input.validated()?;
-        let ts = now();
-        let p = person(&input, new_id(), false, ts, ts);
-        self.write(|tx| upsert_person(tx, &p))?;
-        Ok(p)
+        row::create(self, input)
     }
 
     /// Changes what is noted about a person.
     pub fn update_person(&self, id: Uuid, input: &PersonInput) -> Result<Person> {
-        let input = input.validated()?;
-        self.write(|tx| {
-            let old: Person = row::load(tx, id)?;
-            let p = person(
-                &input,
-                id,
-                old.is_owner,
-                old.created_at,
-                next_update(old.updated_at),
-            );
-            upsert_person(tx, &p)?;
-            Ok(p)
-        })
+        row::update(self, id, input)
     }
 
     /// The journal owner's profile, if it has been set up.
@@ -55,13 +37,14 @@ impl Store {
         self.write(|tx| {
             let existing = owner(tx)?;
             let ts = now();
-            let p = person(
-                &input,
-                existing.as_ref().map_or_else(new_id, |e| e.id),
-                true,
-                existing.as_ref().map_or(ts, |e| e.created_at),
-                existing.as_ref().map_or(ts, |e| next_update(e.updated_at)),
-            );
+            let stamps = existing
+                .as_ref()
+                .map_or((ts, ts), |e| (e.created_at, next_update(e.updated_at)));
+            let id = existing.as_ref().map_or_else(new_id, |e| e.id);
+            let p = Person {
+                is_owner: true,
+                ..Person::build(&input, id, stamps, existing.as_ref())
+            };
             upsert_person(tx, &p)?;
             Ok(p)
         })
@@ -102,9 +85,27 @@ impl Store {
     }
 }
 
-fn person(input: &PersonInput, id: Uuid, is_owner: bool, created_at: Ts, updated_at: Ts) -> Person {
-    from_input!(Person from input [display_name, contact, role_words, notes]
-        id, is_owner, created_at, updated_at)
+impl Editable for Person {
+    type Input = PersonInput;
+
+    fn validated(input: &PersonInput) -> Result<PersonInput> {
+        input.validated()
+    }
+
+    fn build(
+        input: &PersonInput,
+        id: Uuid,
+        (created_at, updated_at): Stamps,
+        old: Option<&Person>,
+    ) -> Person {
+        let is_owner = old.is_some_and(|o| o.is_owner);
+        from_input!(Person from input [display_name, contact, role_words, notes]
+            id, is_owner, created_at, updated_at)
+    }
+
+    fn save(tx: &Transaction<'_>, p: &Person) -> Result<()> {
+        upsert_person(tx, p)
+    }
 }
 
 fn owner(tx: &Transaction<'_>) -> Result<Option<Person>> {

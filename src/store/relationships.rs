@@ -1,15 +1,13 @@
 //! Relationships: mentoring pairs, reciprocal peer pairs and groups, with their members.
 
 use super::row::{self, col_parse, col_uuid, exists};
-use super::row::{from_input, record};
+use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
-use crate::model::{new_id, next_update, now, Member, Relationship, RelationshipInput};
+use crate::model::{Member, Relationship, RelationshipInput};
 use rusqlite::{params, Row, Transaction};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-type Ts = chrono::DateTime<chrono::Utc>;
 
 record!(
     Relationship,
@@ -29,22 +27,12 @@ impl Store {
     /// [`crate::Error::Invalid`] when the roles do not fit its shape;
     /// [`crate::Error::NotFound`] for an unknown member.
     pub fn create_relationship(&self, input: &RelationshipInput) -> Result<Relationship> {
-        let input = input.validated()?;
-        let ts = now();
-        let r = relationship(&input, new_id(), ts, ts);
-        self.write(|tx| upsert_relationship(tx, &r))?;
-        Ok(r)
+        row::create(self, input)
     }
 
     /// Changes a relationship.
     pub fn update_relationship(&self, id: Uuid, input: &RelationshipInput) -> Result<Relationship> {
-        let input = input.validated()?;
-        self.write(|tx| {
-            let old = load_relationship(tx, id)?;
-            let r = relationship(&input, id, old.created_at, next_update(old.updated_at));
-            upsert_relationship(tx, &r)?;
-            Ok(r)
-        })
+        row::update(self, id, input)
     }
 
     /// Every relationship, active first, then by name.
@@ -76,14 +64,30 @@ impl Store {
     }
 }
 
-fn relationship(
-    input: &RelationshipInput,
-    id: Uuid,
-    created_at: Ts,
-    updated_at: Ts,
-) -> Relationship {
-    from_input!(Relationship from input [kind, name, purpose, started_on, ended_on, status, members]
-        id, created_at, updated_at)
+impl Editable for Relationship {
+    type Input = RelationshipInput;
+
+    fn validated(input: &RelationshipInput) -> Result<RelationshipInput> {
+        input.validated()
+    }
+
+    fn build(
+        input: &RelationshipInput,
+        id: Uuid,
+        (created_at, updated_at): Stamps,
+        _: Option<&Relationship>,
+    ) -> Relationship {
+        from_input!(Relationship from input [kind, name, purpose, started_on, ended_on, status, members]
+            id, created_at, updated_at)
+    }
+
+    fn save(tx: &Transaction<'_>, r: &Relationship) -> Result<()> {
+        upsert_relationship(tx, r)
+    }
+
+    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<Relationship> {
+        load_relationship(tx, id)
+    }
 }
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, Member)> {

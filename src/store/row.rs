@@ -35,6 +35,12 @@ pub(crate) trait Record: Sized {
 
     /// The values of [`Record::COLUMNS`], in order.
     fn params(&self) -> Vec<Value>;
+
+    /// Its id.
+    fn id(&self) -> Uuid;
+
+    /// When it was made and last changed.
+    fn stamps(&self) -> Stamps;
 }
 
 /// A value stored in one column: how it is read from a row and written as a parameter.
@@ -73,6 +79,14 @@ macro_rules! record {
                 use $crate::store::row::Column;
                 vec![$(self.$col.value()),+]
             }
+
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+
+            fn stamps(&self) -> $crate::store::row::Stamps {
+                (self.created_at, self.updated_at)
+            }
         }
     };
 }
@@ -89,67 +103,6 @@ macro_rules! from_input {
     };
 }
 pub(crate) use from_input;
-
-/// Types SQLite stores as they are.
-macro_rules! plain_columns {
-    ($($t:ty),*) => {$(
-        impl Column for $t {
-            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
-                r.get(i)
-            }
-            fn value(&self) -> Value {
-                self.clone().into()
-            }
-        }
-    )*};
-}
-plain_columns!(
-    String,
-    Option<String>,
-    bool,
-    f64,
-    u32,
-    Option<u32>,
-    i64,
-    Option<i64>
-);
-
-/// The model's enums, stored as their names.
-macro_rules! name_columns {
-    ($($t:ty),*) => {$(
-        impl Column for $t {
-            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
-                col_parse(r, i)
-            }
-            fn value(&self) -> Value {
-                Value::Text(self.as_str().to_owned())
-            }
-        }
-    )*};
-}
-name_columns!(
-    crate::model::EntryKind,
-    crate::model::CpdType,
-    crate::model::RelationshipKind,
-    crate::model::RelationshipStatus,
-    crate::model::ActionStatus,
-    crate::model::ActionSource
-);
-
-/// Lists stored as JSON text.
-macro_rules! json_columns {
-    ($($t:ty),*) => {$(
-        impl Column for $t {
-            fn read(r: &Row<'_>, i: usize) -> rusqlite::Result<Self> {
-                col_json(r, i)
-            }
-            fn value(&self) -> Value {
-                json_value(self)
-            }
-        }
-    )*};
-}
-json_columns!(Vec<String>, Vec<crate::model::Prompt>);
 
 /// Implements [`Column`] with a reader and a writer.
 macro_rules! columns_with {
@@ -173,6 +126,95 @@ columns_with! {
     DateTime<Utc> => col_ts, ts_value;
     Option<DateTime<Utc>> => col_opt_ts, |v: &Option<DateTime<Utc>>| opt_ts_value(v.as_ref());
 }
+
+/// When a record was made and last changed.
+pub(crate) type Stamps = (DateTime<Utc>, DateTime<Utc>);
+
+/// A record people create and change through an input type of its own; the store's
+/// `create_*` and `update_*` methods are [`create`] and [`update`] over it.
+pub(crate) trait Editable: Record {
+    /// What a person writes.
+    type Input;
+    /// The input, checked and normalised.
+    fn validated(input: &Self::Input) -> Result<Self::Input>;
+    /// The record `input` describes, with this id and these stamps; `old` is the record it
+    /// replaces, if any (for what the input does not carry).
+    fn build(input: &Self::Input, id: Uuid, stamps: Stamps, old: Option<&Self>) -> Self;
+    /// Writes the record with its child rows, refusing references to missing records.
+    fn save(tx: &Transaction<'_>, record: &Self) -> Result<()>;
+    /// The whole record as stored, child rows included.
+    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<Self> {
+        load(tx, id)
+    }
+}
+
+/// Creates a record from what a person wrote; returns it as stored.
+pub(crate) fn create<R: Editable>(store: &super::Store, input: &R::Input) -> Result<R> {
+    let input = R::validated(input)?;
+    let ts = crate::model::now();
+    let record = R::build(&input, crate::model::new_id(), (ts, ts), None);
+    store.write(|tx| {
+        R::save(tx, &record)?;
+        R::load_whole(tx, record.id())
+    })
+}
+
+/// Replaces what a person wrote in a record, keeping its id and creation time; returns it as
+/// stored.
+pub(crate) fn update<R: Editable>(store: &super::Store, id: Uuid, input: &R::Input) -> Result<R> {
+    let input = R::validated(input)?;
+    store.write(|tx| {
+        let old = R::load_whole(tx, id)?;
+        let (created, updated) = old.stamps();
+        let stamps = (created, crate::model::next_update(updated));
+        R::save(tx, &R::build(&input, id, stamps, Some(&old)))?;
+        R::load_whole(tx, id)
+    })
+}
+
+/// Types SQLite stores as they are.
+macro_rules! plain_columns {
+    ($($t:ty),*) => {
+        columns_with! { $($t => get, |v: &$t| Value::from(v.clone());)* }
+    };
+}
+plain_columns!(
+    String,
+    Option<String>,
+    bool,
+    f64,
+    u32,
+    Option<u32>,
+    i64,
+    Option<i64>
+);
+
+fn get<T: rusqlite::types::FromSql>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    r.get(i)
+}
+
+/// The model's enums, stored as their names.
+macro_rules! name_columns {
+    ($($t:ty),*) => {
+        columns_with! { $($t => col_parse, |v: &$t| Value::Text(v.as_str().to_owned());)* }
+    };
+}
+name_columns!(
+    crate::model::EntryKind,
+    crate::model::CpdType,
+    crate::model::RelationshipKind,
+    crate::model::RelationshipStatus,
+    crate::model::ActionStatus,
+    crate::model::ActionSource
+);
+
+/// Lists stored as JSON text.
+macro_rules! json_columns {
+    ($($t:ty),*) => {
+        columns_with! { $($t => col_json, json_value;)* }
+    };
+}
+json_columns!(Vec<String>, Vec<crate::model::Prompt>);
 
 /// `SELECT <columns> FROM <table> <rest>`.
 pub(crate) fn select<R: Record>(rest: &str) -> String {
@@ -310,31 +352,34 @@ pub(crate) fn ids(tx: &Transaction<'_>, sql: &str) -> Result<Vec<Uuid>> {
     Ok(out)
 }
 
+/// What `read` makes of each row `sql` selects, grouped by the owner id in column `owner`, in
+/// the order `sql` gives them.
+pub(crate) fn grouped<T>(
+    tx: &Transaction<'_>,
+    sql: &str,
+    owner: usize,
+    read: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<HashMap<Uuid, Vec<T>>> {
+    let mut out: HashMap<Uuid, Vec<T>> = HashMap::new();
+    let mut stmt = tx.prepare_cached(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(col_uuid(r, owner)?).or_default().push(read(r)?);
+    }
+    Ok(out)
+}
+
 /// `(owner id, text)` rows grouped by owner, in the order `sql` gives them.
 pub(crate) fn grouped_strings(
     tx: &Transaction<'_>,
     sql: &str,
 ) -> Result<HashMap<Uuid, Vec<String>>> {
-    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
-    let mut stmt = tx.prepare_cached(sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        out.entry(col_uuid(r, 0)?).or_default().push(r.get(1)?);
-    }
-    Ok(out)
+    grouped(tx, sql, 0, |r| r.get(1))
 }
 
 /// `(owner id, id)` rows grouped by owner, in the order `sql` gives them.
 pub(crate) fn grouped_uuids(tx: &Transaction<'_>, sql: &str) -> Result<HashMap<Uuid, Vec<Uuid>>> {
-    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    let mut stmt = tx.prepare_cached(sql)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        out.entry(col_uuid(r, 0)?)
-            .or_default()
-            .push(col_uuid(r, 1)?);
-    }
-    Ok(out)
+    grouped(tx, sql, 0, |r| col_uuid(r, 1))
 }
 
 /// The stored form of a timestamp.

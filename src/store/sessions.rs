@@ -1,14 +1,12 @@
 //! Mentoring session notes: a meeting inside a relationship, with who attended.
 
 use super::row::{self, exists};
-use super::row::{from_input, record};
+use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
-use crate::model::{new_id, next_update, now, MentoringSession, MentoringSessionInput};
+use crate::model::{MentoringSession, MentoringSessionInput};
 use rusqlite::{params, Transaction};
 use uuid::Uuid;
-
-type Ts = chrono::DateTime<chrono::Utc>;
 
 record!(
     MentoringSession,
@@ -21,11 +19,7 @@ record!(
 impl Store {
     /// Records a mentoring session.
     pub fn create_session(&self, input: &MentoringSessionInput) -> Result<MentoringSession> {
-        let input = input.validated()?;
-        let ts = now();
-        let s = session(&input, new_id(), ts, ts);
-        self.write(|tx| upsert_session(tx, &s))?;
-        Ok(s)
+        row::create(self, input)
     }
 
     /// Session notes, newest first; of one relationship when given.
@@ -45,13 +39,7 @@ impl Store {
         id: Uuid,
         input: &MentoringSessionInput,
     ) -> Result<MentoringSession> {
-        let input = input.validated()?;
-        self.write(|tx| {
-            let old = load_session(tx, id)?;
-            let s = session(&input, id, old.created_at, next_update(old.updated_at));
-            upsert_session(tx, &s)?;
-            Ok(s)
-        })
+        row::update(self, id, input)
     }
 
     /// Deletes a mentoring session note; actions agreed in it keep their text.
@@ -65,14 +53,30 @@ impl Store {
     }
 }
 
-fn session(
-    input: &MentoringSessionInput,
-    id: Uuid,
-    created_at: Ts,
-    updated_at: Ts,
-) -> MentoringSession {
-    from_input!(MentoringSession from input [relationship_id, held_on, duration_minutes, notes, attendees]
-        id, created_at, updated_at)
+impl Editable for MentoringSession {
+    type Input = MentoringSessionInput;
+
+    fn validated(input: &MentoringSessionInput) -> Result<MentoringSessionInput> {
+        input.validated()
+    }
+
+    fn build(
+        input: &MentoringSessionInput,
+        id: Uuid,
+        (created_at, updated_at): Stamps,
+        _: Option<&MentoringSession>,
+    ) -> MentoringSession {
+        from_input!(MentoringSession from input [relationship_id, held_on, duration_minutes, notes, attendees]
+            id, created_at, updated_at)
+    }
+
+    fn save(tx: &Transaction<'_>, s: &MentoringSession) -> Result<()> {
+        upsert_session(tx, s)
+    }
+
+    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<MentoringSession> {
+        load_session(tx, id)
+    }
 }
 
 /// Adds or replaces a mentoring session and its attendees.

@@ -137,6 +137,75 @@ fn push_new(out: &mut Vec<(String, String)>, pair: (String, String)) {
     }
 }
 
+/// Which records carry tags: the link table and its owner column.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Tagged {
+    /// An entry (`entry_tags`).
+    Entry,
+    /// A CPD activity (`cpd_tags`).
+    Cpd,
+}
+
+impl Tagged {
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Tagged::Entry => ("entry_tags", "entry_id"),
+            Tagged::Cpd => ("cpd_tags", "cpd_id"),
+        }
+    }
+
+    /// `(owner id, tag name)` for every tagged record, grouped by owner in order.
+    pub(crate) fn all_names(
+        self,
+        tx: &Transaction<'_>,
+    ) -> Result<HashMap<uuid::Uuid, Vec<String>>> {
+        let (table, owner) = self.table();
+        super::row::grouped_strings(
+            tx,
+            &format!(
+                "SELECT x.{owner}, t.name FROM {table} x JOIN tags t ON t.id = x.tag_id
+                  ORDER BY x.{owner}, x.position, t.name"
+            ),
+        )
+    }
+
+    /// The names of one record's tags, in order.
+    pub(crate) fn names(self, tx: &Transaction<'_>, id: &str) -> Result<Vec<String>> {
+        let (table, owner) = self.table();
+        super::row::strings(
+            tx,
+            &format!(
+                "SELECT t.name FROM {table} x JOIN tags t ON t.id = x.tag_id
+                  WHERE x.{owner} = ?1 ORDER BY x.position"
+            ),
+            id,
+        )
+    }
+
+    /// Gives a record these `(tag id, name)` tags in order, replacing any it had when
+    /// `replace`.
+    pub(crate) fn write(
+        self,
+        tx: &Transaction<'_>,
+        id: &str,
+        tags: &[(String, String)],
+        replace: bool,
+    ) -> Result<()> {
+        let (table, owner) = self.table();
+        if replace {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner} = ?1"))?
+                .execute([id])?;
+        }
+        let mut insert = tx.prepare_cached(&format!(
+            "INSERT INTO {table} ({owner}, tag_id, position) VALUES (?1, ?2, ?3)"
+        ))?;
+        for (pos, (tag_id, _)) in tags.iter().enumerate() {
+            insert.execute(params![id, tag_id, pos as i64])?;
+        }
+        Ok(())
+    }
+}
+
 /// Removes tags that nothing carries any more.
 pub(crate) fn drop_unused_tags(tx: &Transaction<'_>) -> Result<()> {
     tx.prepare_cached(
