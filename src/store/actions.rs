@@ -1,7 +1,7 @@
 //! Actions and goals: what someone agreed to do, with where it came from.
 
+use super::row::record;
 use super::row::{self, exists};
-use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
 use crate::model::{Action, ActionInput};
@@ -15,7 +15,11 @@ record!(
     columns [
         id, title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id,
         created_at, updated_at
-    ]
+    ],
+    edited from ActionInput [
+        title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id
+    ] |_old| {},
+    saved by upsert_action
 );
 
 impl Store {
@@ -48,29 +52,6 @@ impl Store {
                 [],
             )
         })
-    }
-}
-
-impl Editable for Action {
-    type Input = ActionInput;
-
-    fn validated(input: &ActionInput) -> Result<ActionInput> {
-        input.validated()
-    }
-
-    fn build(
-        input: &ActionInput,
-        id: Uuid,
-        (created_at, updated_at): Stamps,
-        _: Option<&Action>,
-    ) -> Action {
-        from_input!(Action from input [
-            title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id
-        ] id, created_at, updated_at)
-    }
-
-    fn save(tx: &Transaction<'_>, a: &Action) -> Result<()> {
-        upsert_action(tx, a)
     }
 }
 

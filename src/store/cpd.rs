@@ -1,7 +1,7 @@
 //! CPD activities and the hours summary.
 
+use super::row::record;
 use super::row::{self, col_parse, col_uuid, exists};
-use super::row::{from_input, record, Editable, Stamps};
 use super::tags::{drop_unused_tags, ensure_tags, tag_text_values, Tagged, TAG_TEXT};
 use super::Store;
 use crate::error::{Error, Result};
@@ -18,7 +18,13 @@ record!(
         id, title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
         description, outcomes, impact, benefit, evidence, standards, created_at, updated_at
     ],
-    empty [tags, linked_entries, attachments]
+    empty [tags, linked_entries, attachments],
+    edited from CpdInput [
+        title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
+        description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
+    ] |_old| { attachments: Vec::new() },
+    saved by upsert_cpd,
+    loaded by load_cpd
 );
 
 impl Store {
@@ -125,34 +131,6 @@ impl Store {
 
 fn bound(d: Option<NaiveDate>, default: &str) -> String {
     d.map_or_else(|| default.to_owned(), |d| d.to_string())
-}
-
-impl Editable for CpdActivity {
-    type Input = CpdInput;
-
-    fn validated(input: &CpdInput) -> Result<CpdInput> {
-        input.validated()
-    }
-
-    fn build(
-        input: &CpdInput,
-        id: Uuid,
-        (created_at, updated_at): Stamps,
-        _: Option<&CpdActivity>,
-    ) -> CpdActivity {
-        from_input!(CpdActivity from input [
-            title, activity_type, started_on, ended_on, hours, participatory_hours, provider,
-            description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
-        ] id, attachments: Vec::new(), created_at, updated_at)
-    }
-
-    fn save(tx: &Transaction<'_>, c: &CpdActivity) -> Result<()> {
-        upsert_cpd(tx, c)
-    }
-
-    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<CpdActivity> {
-        load_cpd(tx, id)
-    }
 }
 
 /// Inserts or replaces a CPD activity with its tags and entry links (attachments untouched).

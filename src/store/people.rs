@@ -1,7 +1,7 @@
 //! People: the network the journal's owner works with, and the owner's own profile.
 
-use super::row::{self, Record};
-use super::row::{from_input, record, Editable, Stamps};
+use super::row::record;
+use super::row::{self, Editable, Record};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::{new_id, next_update, now, Person, PersonInput};
@@ -12,7 +12,11 @@ record!(
     Person,
     table "people",
     entity "person",
-    columns [id, display_name, contact, role_words, is_owner, notes, created_at, updated_at]
+    columns [id, display_name, contact, role_words, is_owner, notes, created_at, updated_at],
+    edited from PersonInput [display_name, contact, role_words, notes] |old| {
+        is_owner: old.is_some_and(|o| o.is_owner),
+    },
+    saved by upsert_person
 );
 
 impl Store {
@@ -82,29 +86,6 @@ impl Store {
             tx.prepare_cached("DELETE FROM people WHERE id = ?1")?.execute([id.to_string()])?;
             Ok(())
         })
-    }
-}
-
-impl Editable for Person {
-    type Input = PersonInput;
-
-    fn validated(input: &PersonInput) -> Result<PersonInput> {
-        input.validated()
-    }
-
-    fn build(
-        input: &PersonInput,
-        id: Uuid,
-        (created_at, updated_at): Stamps,
-        old: Option<&Person>,
-    ) -> Person {
-        let is_owner = old.is_some_and(|o| o.is_owner);
-        from_input!(Person from input [display_name, contact, role_words, notes]
-            id, is_owner, created_at, updated_at)
-    }
-
-    fn save(tx: &Transaction<'_>, p: &Person) -> Result<()> {
-        upsert_person(tx, p)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Relationships: mentoring pairs, reciprocal peer pairs and groups, with their members.
 
+use super::row::record;
 use super::row::{self, col_parse, col_uuid, exists};
-use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
 use crate::model::{Member, Relationship, RelationshipInput};
@@ -14,7 +14,10 @@ record!(
     table "relationships",
     entity "relationship",
     columns [id, kind, name, purpose, started_on, ended_on, status, created_at, updated_at],
-    empty [members]
+    empty [members],
+    edited from RelationshipInput [kind, name, purpose, started_on, ended_on, status, members] |_old| {},
+    saved by upsert_relationship,
+    loaded by load_relationship
 );
 
 /// The members of every relationship (or of one), in their order.
@@ -61,32 +64,6 @@ impl Store {
                 .execute([id.to_string()])?;
             Ok(())
         })
-    }
-}
-
-impl Editable for Relationship {
-    type Input = RelationshipInput;
-
-    fn validated(input: &RelationshipInput) -> Result<RelationshipInput> {
-        input.validated()
-    }
-
-    fn build(
-        input: &RelationshipInput,
-        id: Uuid,
-        (created_at, updated_at): Stamps,
-        _: Option<&Relationship>,
-    ) -> Relationship {
-        from_input!(Relationship from input [kind, name, purpose, started_on, ended_on, status, members]
-            id, created_at, updated_at)
-    }
-
-    fn save(tx: &Transaction<'_>, r: &Relationship) -> Result<()> {
-        upsert_relationship(tx, r)
-    }
-
-    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<Relationship> {
-        load_relationship(tx, id)
     }
 }
 

@@ -54,9 +54,49 @@ pub(crate) trait Column: Sized {
 /// Declares a record whose fields are named as its table's columns: the field list is the
 /// column list, and [`Column`] reads and writes each field. `empty` names the fields that
 /// live in tables of their own and start empty.
+///
+/// A record people write through an input type also says which fields come `from` the input
+/// (with any others its builder sets, given the record it replaces as `|old|`), the function
+/// that saves it with its child rows (`saved by`) and, when it has child rows, the one that
+/// loads it whole (`loaded by`); that makes it [`Editable`].
 macro_rules! record {
+    ($ty:ident, table $table:literal, entity $entity:literal,
+     columns [$($col:ident),+ $(,)?] $(, empty [$($empty:ident),* $(,)?])?,
+     edited from $input:ident [$($field:ident),+ $(,)?] |$old:ident| { $($rest:tt)* },
+     saved by $save:path $(, loaded by $load:path)? $(,)?) => {
+        $crate::store::row::record!($ty, table $table, entity $entity,
+            columns [$($col),+] $(, empty [$($empty),*])?);
+
+        impl $crate::store::row::Editable for $ty {
+            type Input = $input;
+
+            fn validated(input: &$input) -> $crate::error::Result<$input> {
+                input.validated()
+            }
+
+            fn build(
+                input: &$input,
+                id: uuid::Uuid,
+                (created_at, updated_at): $crate::store::row::Stamps,
+                $old: Option<&$ty>,
+            ) -> $ty {
+                $crate::store::row::from_input!($ty from input [$($field),+]
+                    id, created_at, updated_at, $($rest)*)
+            }
+
+            fn save(tx: &rusqlite::Transaction<'_>, record: &$ty) -> $crate::error::Result<()> {
+                $save(tx, record)
+            }
+
+            $(
+            fn load_whole(tx: &rusqlite::Transaction<'_>, id: uuid::Uuid) -> $crate::error::Result<$ty> {
+                $load(tx, id)
+            }
+            )?
+        }
+    };
     ($ty:ty, table $table:literal, entity $entity:literal,
-     columns [$($col:ident),+ $(,)?] $(, empty [$($empty:ident),* $(,)?])?) => {
+     columns [$($col:ident),+ $(,)?] $(, empty [$($empty:ident),* $(,)?])? $(,)?) => {
         impl $crate::store::row::Record for $ty {
             const TABLE: &'static str = $table;
             const ENTITY: &'static str = $entity;

@@ -1,7 +1,7 @@
 //! Mentoring session notes: a meeting inside a relationship, with who attended.
 
+use super::row::record;
 use super::row::{self, exists};
-use super::row::{from_input, record, Editable, Stamps};
 use super::Store;
 use crate::error::Result;
 use crate::model::{MentoringSession, MentoringSessionInput};
@@ -13,7 +13,10 @@ record!(
     table "mentoring_sessions",
     entity "mentoring session",
     columns [id, relationship_id, held_on, duration_minutes, notes, created_at, updated_at],
-    empty [attendees]
+    empty [attendees],
+    edited from MentoringSessionInput [relationship_id, held_on, duration_minutes, notes, attendees] |_old| {},
+    saved by upsert_session,
+    loaded by load_session
 );
 
 impl Store {
@@ -50,32 +53,6 @@ impl Store {
                 .execute([id.to_string()])?;
             Ok(())
         })
-    }
-}
-
-impl Editable for MentoringSession {
-    type Input = MentoringSessionInput;
-
-    fn validated(input: &MentoringSessionInput) -> Result<MentoringSessionInput> {
-        input.validated()
-    }
-
-    fn build(
-        input: &MentoringSessionInput,
-        id: Uuid,
-        (created_at, updated_at): Stamps,
-        _: Option<&MentoringSession>,
-    ) -> MentoringSession {
-        from_input!(MentoringSession from input [relationship_id, held_on, duration_minutes, notes, attendees]
-            id, created_at, updated_at)
-    }
-
-    fn save(tx: &Transaction<'_>, s: &MentoringSession) -> Result<()> {
-        upsert_session(tx, s)
-    }
-
-    fn load_whole(tx: &Transaction<'_>, id: Uuid) -> Result<MentoringSession> {
-        load_session(tx, id)
     }
 }
 
