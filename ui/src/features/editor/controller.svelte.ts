@@ -3,12 +3,13 @@
 
 import * as ipc from "../../ipc";
 import type { Entry, EntryInput, EntryKind, Template } from "../../ipc";
-import { app, bumpData, loadTags, templateById } from "../../lib/app.svelte";
+import { app } from "../../lib/app.svelte";
 import { localToday } from "../../lib/dates";
 import { blankInput } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
 import { scaffold } from "../../lib/prompts";
 import { showToast } from "../../lib/toasts.svelte";
+import { bumpData, loadTags, templateById } from "../journal/journal.svelte";
 import { EditorSession } from "./session.svelte";
 
 type CommitListener = (entry: Entry, created: boolean) => void;
