@@ -1,17 +1,19 @@
-// The shell's state: which view is showing, the journal's info, the theme, the open overlays
-// and the banner for a damaged journal. What the views share about the journal's contents
-// (tags, templates, filters) is the journal feature's, in features/journal/journal.svelte.ts.
+// The shell's state: which view is showing (the views are listed in routes.ts), the journal's
+// info, the theme, the open overlays and the banner for a damaged journal. What the views share
+// about the journal's contents (tags, templates, filters) is the journal feature's, in
+// features/journal/journal.svelte.ts.
 
 import * as ipc from "../ipc";
 import type { AppInfo, Theme } from "../ipc";
+import type { View } from "../routes";
 import { describeError } from "./errors";
 import { showToast } from "./toasts.svelte";
-
-export type View = "journal" | "search" | "trash" | "settings";
 
 export const app = $state({
   info: null as AppInfo | null,
   view: "journal" as View,
+  /** The part of the view to bring into sight as it opens (a Settings section's id), if any. */
+  section: null as string | null,
   /** True while the operating system (or the chosen theme) makes the UI dark. */
   dark: false,
   paletteOpen: false,
@@ -20,8 +22,23 @@ export const app = $state({
   damage: null as string | null,
 });
 
-export function setView(view: View): void {
+export function setView(view: View, section: string | null = null): void {
   app.view = view;
+  app.section = section;
+}
+
+// Which views show the editor is a fact of the route table, which hands it over here rather
+// than being imported: the table imports the views, and they import this file.
+let editorViews: ReadonlySet<View> = new Set();
+
+/** Called once by routes.ts with the views that list entries beside the editor. */
+export function setEditorViews(views: Iterable<View>): void {
+  editorViews = new Set(views);
+}
+
+/** Puts the editor on screen: a view beside it stays, any other gives way to the journal. */
+export function showEditor(): void {
+  if (!editorViews.has(app.view)) setView("journal");
 }
 
 /**

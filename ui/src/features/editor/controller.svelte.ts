@@ -3,7 +3,7 @@
 
 import * as ipc from "../../ipc";
 import type { Entry, EntryInput, EntryKind, Template } from "../../ipc";
-import { app } from "../../lib/app.svelte";
+import { showEditor } from "../../lib/app.svelte";
 import { localToday } from "../../lib/dates";
 import { blankInput } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
@@ -87,7 +87,7 @@ export async function startNew(kind: EntryKind, template: Template | null = null
   }
   editor.error = null;
   editor.session = session({ input, template });
-  if (app.view !== "journal" && app.view !== "search") app.view = "journal";
+  showEditor();
   return true;
 }
 
