@@ -105,21 +105,21 @@ describe("the route table", () => {
 
 describe("the app's views", () => {
   it("include a row added to the table: in the sidebar, by its shortcut and in the palette", async () => {
-    const about = { id: "about", label: "About", icon: "star", keys: "Mod+9", palette: [{ id: "go-about", label: "Go to About", keywords: "version" }], component: Spinner } as const;
+    const example = { id: "example", label: "Example", icon: "star", keys: "Mod+9", palette: [{ id: "go-example", label: "Go to Example", keywords: "sample" }], component: Spinner } as const;
     const table = routes as unknown as Route[];
-    table.push(about);
+    table.push(example);
     try {
       await startApp();
-      expect(navButtons().map((b) => b.dataset["testid"])).toContain("nav-about");
+      expect(navButtons().map((b) => b.dataset["testid"])).toContain("nav-example");
       press("Mod+9");
-      await waitFor(() => expect(shownView()).toBe("About"));
+      await waitFor(() => expect(shownView()).toBe("Example"));
       expect(screen.getByRole("main").querySelector(".spinner")).not.toBeNull();
       await fireEvent.click(screen.getByTestId("nav-journal"));
       press("Mod+K");
-      const command = await screen.findByTestId("palette-command-go-about");
+      const command = await screen.findByTestId("palette-command-go-example");
       expect(command.textContent).toContain(shortcutLabel("Mod+9"));
       await fireEvent.mouseDown(command);
-      await waitFor(() => expect(app.view).toBe("about"));
+      await waitFor(() => expect(app.view).toBe("example"));
     } finally {
       table.pop();
     }
