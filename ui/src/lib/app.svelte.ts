@@ -1,62 +1,44 @@
-// State shared across views: which view is showing, the journal's info, tags and templates,
-// the timeline's filters, and the theme.
+// The shell's state: which view is showing (the views are listed in routes.ts), the journal's
+// info, the theme, the open overlays and the banner for a damaged journal. What the views share
+// about the journal's contents (tags, templates, filters) is the journal feature's, in
+// features/journal/journal.svelte.ts.
 
 import * as ipc from "../ipc";
-import type { AppInfo, TagCount, Template, Theme } from "../ipc";
+import type { AppInfo, Theme } from "../ipc";
+import type { View } from "../routes";
 import { describeError } from "./errors";
-import { emptyFilters, type FilterState } from "./filters";
 import { showToast } from "./toasts.svelte";
-
-export type View = "journal" | "search" | "trash" | "settings";
 
 export const app = $state({
   info: null as AppInfo | null,
   view: "journal" as View,
-  tags: [] as TagCount[],
-  templates: [] as Template[],
-  filters: emptyFilters() as FilterState,
-  searchFilters: emptyFilters() as FilterState,
+  /** The part of the view to bring into sight as it opens (a Settings section's id), if any. */
+  section: null as string | null,
   /** True while the operating system (or the chosen theme) makes the UI dark. */
   dark: false,
   paletteOpen: false,
   chooserOpen: false,
-  /** Bumped when entries were added, removed or restored, so lists and counts reload. */
-  dataVersion: 0,
-  tagsError: null as string | null,
-  /** False until the first list of tags has arrived. */
-  tagsLoaded: false,
   /** What is wrong with the journal, when its check at launch found damage. */
   damage: null as string | null,
 });
 
-let firstPageShown: () => void = () => {};
-/**
- * Settles once the timeline's first page has arrived (or failed). The journal has one
- * connection, so launch waits for it before asking for anything slower, such as tag counts.
- */
-export const firstPage = new Promise<void>((resolve) => (firstPageShown = resolve));
-
-export function markFirstPage(): void {
-  firstPageShown();
-}
-
-export function setView(view: View): void {
+export function setView(view: View, section: string | null = null): void {
   app.view = view;
+  app.section = section;
 }
 
-export function bumpData(): void {
-  app.dataVersion += 1;
+// Which views show the editor is a fact of the route table, which hands it over here rather
+// than being imported: the table imports the views, and they import this file.
+let editorViews: ReadonlySet<View> = new Set();
+
+/** Called once by routes.ts with the views that list entries beside the editor. */
+export function setEditorViews(views: Iterable<View>): void {
+  editorViews = new Set(views);
 }
 
-export async function loadTags(): Promise<void> {
-  try {
-    app.tags = await ipc.listTags();
-    app.tagsError = null;
-  } catch (e) {
-    app.tagsError = describeError(e);
-  } finally {
-    app.tagsLoaded = true;
-  }
+/** Puts the editor on screen: a view beside it stays, any other gives way to the journal. */
+export function showEditor(): void {
+  if (!editorViews.has(app.view)) setView("journal");
 }
 
 /**
@@ -76,19 +58,6 @@ export async function watchJournalHealth(): Promise<void> {
   } catch (e) {
     if (mine === healthWatch && ipc.toIpcError(e).kind === "Damaged") app.damage = describeError(e);
   }
-}
-
-export async function loadTemplates(): Promise<void> {
-  try {
-    app.templates = await ipc.listTemplates();
-  } catch (e) {
-    showToast(`Templates could not be loaded: ${describeError(e)}`, { kind: "error" });
-  }
-}
-
-export function templateById(id: string | null | undefined): Template | null {
-  if (!id) return null;
-  return app.templates.find((t) => t.id === id) ?? null;
 }
 
 const systemDark = typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;

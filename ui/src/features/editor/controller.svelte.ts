@@ -3,12 +3,13 @@
 
 import * as ipc from "../../ipc";
 import type { Entry, EntryInput, EntryKind, Template } from "../../ipc";
-import { app, bumpData, loadTags, templateById } from "../../lib/app.svelte";
+import { showEditor } from "../../lib/app.svelte";
 import { localToday } from "../../lib/dates";
 import { blankInput } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
 import { scaffold } from "../../lib/prompts";
 import { showToast } from "../../lib/toasts.svelte";
+import { bumpData, loadTags, templateById } from "../journal/journal.svelte";
 import { EditorSession } from "./session.svelte";
 
 type CommitListener = (entry: Entry, created: boolean) => void;
@@ -86,7 +87,7 @@ export async function startNew(kind: EntryKind, template: Template | null = null
   }
   editor.error = null;
   editor.session = session({ input, template });
-  if (app.view !== "journal" && app.view !== "search") app.view = "journal";
+  showEditor();
   return true;
 }
 

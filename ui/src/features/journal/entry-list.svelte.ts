@@ -3,10 +3,10 @@
 
 import * as ipc from "../../ipc";
 import type { Entry, EntrySummary } from "../../ipc";
-import { templateById } from "../../lib/app.svelte";
 import { summaryFromEntry, upsertSorted } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
 import { toEntryFilter, type FilterState } from "../../lib/filters";
+import { templateById } from "./journal.svelte";
 
 export const PAGE_SIZE = 200;
 

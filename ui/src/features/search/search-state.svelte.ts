@@ -4,9 +4,12 @@
 import * as ipc from "../../ipc";
 import type { SearchHit } from "../../ipc";
 import { describeError } from "../../lib/errors";
-import { toEntryFilter, type FilterState } from "../../lib/filters";
+import { emptyFilters, toEntryFilter, type FilterState } from "../../lib/filters";
 
 export const SEARCH_DEBOUNCE_MS = 120;
+
+/** The search view's filters, kept while another view shows (the search view is unmounted then). */
+export const searchView = $state({ filters: emptyFilters() as FilterState });
 
 export class SearchState {
   query = $state("");
