@@ -64,22 +64,91 @@ pub enum Error {
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
-    /// A short, stable name for the kind of failure, for front ends to branch on.
-    pub fn kind(&self) -> &'static str {
+/// The kinds of failure, for front ends to branch on; each names itself in `Debug` and JSON
+/// as it does here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum ErrorKind {
+    /// [`Error::NotFound`].
+    NotFound,
+    /// [`Error::Invalid`].
+    Invalid,
+    /// [`Error::Query`].
+    Query,
+    /// [`Error::Import`].
+    Import,
+    /// [`Error::SchemaTooNew`].
+    SchemaTooNew,
+    /// [`Error::NotAJournal`].
+    NotAJournal,
+    /// [`Error::Damaged`].
+    Damaged,
+    /// [`Error::Busy`].
+    Busy,
+    /// [`Error::TooLarge`].
+    TooLarge,
+    /// [`Error::Storage`] because the disk is full.
+    DiskFull,
+    /// Any other [`Error::Storage`].
+    Storage,
+    /// [`Error::Io`].
+    Io,
+    /// A failure of a front end's own (the platform, or a bug), never of the core.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The kind's name, as `Debug` and JSON spell it.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Error::NotFound { .. } => "NotFound",
-            Error::Invalid { .. } => "Invalid",
-            Error::Query(_) => "Query",
-            Error::Import { .. } => "Import",
-            Error::SchemaTooNew { .. } => "SchemaTooNew",
-            Error::NotAJournal { .. } => "NotAJournal",
-            Error::Damaged { .. } => "Damaged",
-            Error::Busy { .. } => "Busy",
-            Error::TooLarge { .. } => "TooLarge",
-            Error::Storage(e) if is_disk_full(e) => "DiskFull",
-            Error::Storage(_) => "Storage",
-            Error::Io { .. } => "Io",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::Invalid => "Invalid",
+            ErrorKind::Query => "Query",
+            ErrorKind::Import => "Import",
+            ErrorKind::SchemaTooNew => "SchemaTooNew",
+            ErrorKind::NotAJournal => "NotAJournal",
+            ErrorKind::Damaged => "Damaged",
+            ErrorKind::Busy => "Busy",
+            ErrorKind::TooLarge => "TooLarge",
+            ErrorKind::DiskFull => "DiskFull",
+            ErrorKind::Storage => "Storage",
+            ErrorKind::Io => "Io",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The kind of failure, for front ends to branch on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::Query(_) => ErrorKind::Query,
+            Error::Import { .. } => ErrorKind::Import,
+            Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
+            Error::NotAJournal { .. } => ErrorKind::NotAJournal,
+            Error::Damaged { .. } => ErrorKind::Damaged,
+            Error::Busy { .. } => ErrorKind::Busy,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::Storage(e) if is_disk_full(e) => ErrorKind::DiskFull,
+            Error::Storage(_) => ErrorKind::Storage,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// The field a person got wrong, for an [`Error::Invalid`] (as the model names it, e.g.
+    /// `title` or `session.participants`), so a form can mark it.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
         }
     }
 

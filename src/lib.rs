@@ -25,5 +25,5 @@ pub mod render;
 pub mod search;
 pub mod store;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use store::Store;

@@ -70,7 +70,6 @@ pub struct CpdHit {
     /// Its title.
     pub title: String,
     /// The day it started.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub started_on: chrono::NaiveDate,
     /// A passage with matches in `<mark>`, HTML-escaped.
     pub snippet_html: String,

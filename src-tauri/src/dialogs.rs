@@ -4,6 +4,7 @@
 //! drive) `REPRISE_TEST_DIALOG_DIR` makes the dialogs answer with fixed names inside that
 //! folder instead. Release builds do not contain this; nothing the webview sends can set it.
 
+use reprise::exchange::Format;
 use std::path::PathBuf;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
@@ -11,14 +12,10 @@ use tauri_plugin_dialog::DialogExt;
 /// What a dialog is for.
 #[derive(Debug, Clone, Copy)]
 pub enum Purpose {
-    /// Save a JSON export.
-    ExportJson,
-    /// Choose a folder for a Markdown export.
-    ExportMarkdown,
-    /// Open a Reprise JSON file.
-    ImportJson,
-    /// Open a jrnl JSON file.
-    ImportJrnl,
+    /// Where to write an export: a file, or a folder for a folder format.
+    Export(Format),
+    /// A file to import.
+    Import(Format),
     /// Open any file to attach.
     Attach,
 }
@@ -32,13 +29,20 @@ fn test_answer(_: Purpose) -> Option<PathBuf> {
 fn test_answer(purpose: Purpose) -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("REPRISE_TEST_DIALOG_DIR")?);
     let name = match purpose {
-        Purpose::ExportJson => "export.json",
-        Purpose::ExportMarkdown => "markdown",
-        Purpose::ImportJson => "import.json",
-        Purpose::ImportJrnl => "import-jrnl.json",
-        Purpose::Attach => "attachment.bin",
+        Purpose::Export(f) => test_file_name("export", f),
+        Purpose::Import(f) => test_file_name("import", f),
+        Purpose::Attach => "attachment.bin".to_owned(),
     };
     Some(dir.join(name))
+}
+
+/// `export-reprise-json.json`, `export-markdown`, `import-jrnl-json.json`, …
+#[cfg(debug_assertions)]
+fn test_file_name(direction: &str, format: Format) -> String {
+    match format.extensions().first() {
+        Some(ext) => format!("{direction}-{format}.{ext}"),
+        None => format!("{direction}-{format}"),
+    }
 }
 
 /// Asks the person for a path; `None` when they cancel.
@@ -46,24 +50,22 @@ pub fn ask(app: &AppHandle, purpose: Purpose) -> Option<PathBuf> {
     if let Some(answer) = test_answer(purpose) {
         return Some(answer);
     }
-    let today = chrono::Local::now().format("%Y-%m-%d");
     let dialog = app.dialog().file();
     let picked = match purpose {
-        Purpose::ExportJson => dialog
-            .set_title("Export journal as JSON")
-            .add_filter("Reprise JSON", &["json"])
-            .set_file_name(format!("reprise-{today}.json"))
-            .blocking_save_file(),
-        Purpose::ExportMarkdown => dialog
-            .set_title("Choose an empty folder for the Markdown export")
+        Purpose::Export(f) if f.is_folder() => dialog
+            .set_title(format!(
+                "Choose an empty folder for the {} export",
+                f.label()
+            ))
             .blocking_pick_folder(),
-        Purpose::ImportJson => dialog
-            .set_title("Import a Reprise JSON export")
-            .add_filter("Reprise JSON", &["json"])
-            .blocking_pick_file(),
-        Purpose::ImportJrnl => dialog
-            .set_title("Import a jrnl JSON export")
-            .add_filter("jrnl JSON", &["json"])
+        Purpose::Export(f) => dialog
+            .set_title(format!("Export journal as {}", f.label()))
+            .add_filter(f.label(), f.extensions())
+            .set_file_name(f.suggested_name(chrono::Local::now().date_naive()))
+            .blocking_save_file(),
+        Purpose::Import(f) => dialog
+            .set_title(format!("Import a {} file", f.label()))
+            .add_filter(f.label(), f.extensions())
             .blocking_pick_file(),
         Purpose::Attach => dialog.set_title("Attach a file").blocking_pick_file(),
     };

@@ -4,24 +4,29 @@
 //! (the UI says "the disk is full" differently from "not found") and their full chain is
 //! logged here, once.
 
+use reprise::ErrorKind;
 use serde::Serialize;
 
 /// An error as the UI sees it.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct IpcError {
-    /// A stable name to branch on (`NotFound`, `Invalid`, `Query`, `Busy`, `DiskFull`, …).
-    pub kind: String,
+    /// What kind of failure, to branch on.
+    pub kind: ErrorKind,
     /// What went wrong, in plain words.
     pub message: String,
+    /// For [`ErrorKind::Invalid`], the field that was wrong, as the model names it, so a form
+    /// can mark it.
+    pub field: Option<String>,
 }
 
 impl IpcError {
     /// An error of the shell's own.
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         IpcError {
-            kind: kind.to_owned(),
+            kind,
             message: message.into(),
+            field: None,
         }
     }
 }
@@ -29,19 +34,23 @@ impl IpcError {
 impl From<reprise::Error> for IpcError {
     fn from(e: reprise::Error) -> Self {
         let kind = e.kind();
-        if matches!(kind, "Storage" | "Io" | "DiskFull") {
+        if matches!(
+            kind,
+            ErrorKind::Storage | ErrorKind::Io | ErrorKind::DiskFull
+        ) {
             eprintln!("reprise: {kind}: {e:?}");
         }
         let message = match kind {
-            "DiskFull" => {
+            ErrorKind::DiskFull => {
                 "The disk is full, so this was not saved. Free some space and it will save again."
                     .to_owned()
             }
             _ => e.to_string(),
         };
         IpcError {
-            kind: kind.to_owned(),
+            kind,
             message,
+            field: e.field().map(str::to_owned),
         }
     }
 }

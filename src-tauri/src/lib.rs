@@ -41,6 +41,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             entries::get_entry,
             entries::create_entry,
             entries::update_entry,
+            entries::new_entry_input,
             entries::trash_entry,
             entries::restore_entry,
             entries::purge_entry,
@@ -58,6 +59,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             attachments::add_attachment,
             attachments::remove_attachment,
             attachments::open_attachment,
+            exchange::exchange_formats,
             exchange::export_journal,
             exchange::import_journal,
         ])

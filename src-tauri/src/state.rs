@@ -171,14 +171,20 @@ impl AppState {
 
     fn save_settings(&self) -> IpcResult<()> {
         let json = serde_json::to_vec_pretty(&self.lock().settings)
-            .map_err(|e| IpcError::new("Internal", e.to_string()))?;
+            .map_err(|e| IpcError::new(reprise::ErrorKind::Internal, e.to_string()))?;
         if let Some(dir) = self.settings_path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                IpcError::new(reprise::ErrorKind::Io, format!("{}: {e}", dir.display()))
+            })?;
         }
         let tmp = self.settings_path.with_extension("json.tmp");
         std::fs::write(&tmp, json)
             .and_then(|()| std::fs::rename(&tmp, &self.settings_path))
-            .map_err(|e| IpcError::new("Io", format!("{}: {e}", self.settings_path.display())))
+            .map_err(|e| {
+                IpcError::new(
+                    reprise::ErrorKind::Io,
+                    format!("{}: {e}", self.settings_path.display()),
+                )
+            })
     }
 }

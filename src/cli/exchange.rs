@@ -1,34 +1,29 @@
 //! `reprise export` and `reprise import`.
 
 use super::{CliResult, Ctx};
-use clap::{Args, ValueEnum};
-use reprise::exchange::{self, Progress};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::Args;
+use reprise::exchange::{Direction, Format, Progress};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ExportFormat {
-    /// Lossless Reprise JSON, which imports back to the same journal.
-    Json,
-    /// A folder of Markdown files with YAML front matter.
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ImportFormat {
-    /// A Reprise JSON export.
-    RepriseJson,
-    /// jrnl's JSON export (`jrnl --export json`).
-    JrnlJson,
+/// The `--format` values for `direction`, with each format's description as its help.
+fn formats(direction: Direction) -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::supporting(direction).map(|f| {
+        PossibleValue::new(f.name())
+            .help(f.description())
+            .aliases(f.aliases())
+    }))
+    .try_map(|name| name.parse::<Format>())
 }
 
 /// `reprise export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// What to write.
-    #[arg(long, value_enum, default_value = "json")]
-    format: ExportFormat,
-    /// The file (json) or folder (markdown) to write.
+    #[arg(long, default_value = "reprise-json", value_parser = formats(Direction::Export))]
+    format: Format,
+    /// The file (reprise-json) or folder (markdown) to write.
     #[arg(long, value_name = "PATH")]
     output: PathBuf,
 }
@@ -37,8 +32,8 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// What the file is.
-    #[arg(long, value_enum, default_value = "reprise-json")]
-    format: ImportFormat,
+    #[arg(long, default_value = "reprise-json", value_parser = formats(Direction::Import))]
+    format: Format,
     /// The file to import.
     path: PathBuf,
 }
@@ -79,12 +74,7 @@ impl Meter {
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> CliResult {
     let store = ctx.read()?;
     let mut meter = Meter::new();
-    let result = match a.format {
-        ExportFormat::Json => exchange::json::export(&store, &a.output, &mut |p| meter.show(p)),
-        ExportFormat::Markdown => {
-            exchange::markdown::export(&store, &a.output, &mut |p| meter.show(p))
-        }
-    };
+    let result = a.format.export(&store, &a.output, &mut |p| meter.show(p));
     meter.finish();
     let summary = result?;
     let line = format!(
@@ -100,12 +90,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> CliResult {
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> CliResult {
     let store = ctx.write()?;
     let mut meter = Meter::new();
-    let result = match a.format {
-        ImportFormat::RepriseJson => {
-            exchange::json::import(&store, &a.path, &mut |p| meter.show(p))
-        }
-        ImportFormat::JrnlJson => exchange::jrnl::import(&store, &a.path, &mut |p| meter.show(p)),
-    };
+    let result = a.format.import(&store, &a.path, &mut |p| meter.show(p));
     meter.finish();
     let report = result?;
     let line = report.summary_line();

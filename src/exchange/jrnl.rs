@@ -11,11 +11,12 @@
 //! nothing, and an entry edited in Reprise since is never overwritten.
 
 use super::{
-    file_label, open_capped, parse_location, ImportReport, Merge, Progress, Section, Ticker,
+    commit, file_label, open_capped, parse_location, ImportReport, Merge, Progress, Section,
+    Staged, Ticker,
 };
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryInput, EntryKind, MAX_TITLE_CHARS};
-use crate::store::exchange as sx;
+use crate::store::exchange::{self as sx, Index, Writer};
 use crate::Store;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -85,43 +86,36 @@ pub fn import(
     ticker.finish();
 
     let journal = store.read(sx::index)?;
-    let (preview, _) = decide(&entries, &journal.entries);
-    if preview.total.added == 0 {
-        return Ok(preview);
+    commit(store, &file, &journal, &Entries(&entries), progress)
+}
+
+/// A jrnl file's entries, validated.
+struct Entries<'e>(&'e [Entry]);
+
+impl Staged for Entries<'_> {
+    type Merges = Vec<Merge>;
+
+    fn decide(&self, journal: &Index) -> (ImportReport, Vec<Merge>) {
+        decide(self.0, &journal.entries)
     }
-    let mut ticker = Ticker::start(progress, "backing up", 1);
-    let backup = store.backup("before-import")?;
-    ticker.tick();
-    ticker.finish();
-    let mut report = store.write(|tx| {
-        let index = sx::index(tx)?;
-        let (report, merges) = decide(&entries, &index.entries);
-        let mut writer = sx::Writer::new(tx)?;
-        let mut ticker = Ticker::start(progress, "applying", report.total.added as u64);
-        for (e, m) in entries.iter().zip(&merges) {
+
+    fn apply(
+        &self,
+        merges: &Vec<Merge>,
+        w: &mut Writer<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let added = merges.iter().filter(|m| **m == Merge::Add).count();
+        let mut ticker = Ticker::start(progress, "applying", added as u64);
+        for (e, m) in self.0.iter().zip(merges) {
             if *m == Merge::Add {
-                writer.entry(e, false)?;
+                w.entry(e, false)?;
                 ticker.tick();
             }
         }
         ticker.finish();
-        let mut ticker = Ticker::start(progress, "checking", 1);
-        let check = writer.finish()?;
-        ticker.tick();
-        ticker.finish();
-        if !check.is_ok() {
-            let mut problems = check.integrity;
-            problems.extend(check.foreign_keys);
-            problems.extend(check.search_index);
-            return Err(Error::import(
-                &file,
-                format!("the journal failed its check after adding the entries, so nothing was changed: {}", problems.join("; ")),
-            ));
-        }
-        Ok(report)
-    })?;
-    report.backup = Some(backup);
-    Ok(report)
+        Ok(())
+    }
 }
 
 /// Adds what the journal lacks and skips the rest, including repeats within the file. An

@@ -15,11 +15,16 @@
 //! `updated_at` wins, so re-importing the same file changes nothing and an older copy never
 //! overwrites a newer edit.
 
+mod format;
 pub mod jrnl;
 pub mod json;
 pub mod markdown;
 
+pub use format::{Direction, Format, FormatInfo};
+
 use crate::error::{Error, Result};
+use crate::store::exchange::{self as sx, Index, Writer};
+use crate::Store;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
@@ -101,6 +106,8 @@ pub struct ImportReport {
     pub attachments: RecordCounts,
     /// All of the above together.
     pub total: RecordCounts,
+    /// [`ImportReport::sentence`], for a front end to show as it is.
+    pub summary: String,
     /// The backup taken before anything was written; `None` when nothing needed writing.
     #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub backup: Option<PathBuf>,
@@ -145,6 +152,47 @@ impl ImportReport {
         }
     }
 
+    /// The outcome in a sentence for someone who just chose a file, e.g. "Imported 12
+    /// entries (10 new, 2 updated); 3 already here. A backup of the journal as it was is
+    /// at …".
+    pub fn sentence(&self) -> String {
+        let plural = |n: u32, one: &str, many: &str| {
+            format!("{} {}", group(n), if n == 1 { one } else { many })
+        };
+        let (e, t) = (&self.entries, &self.total);
+        let changed = t.added + t.updated;
+        if changed == 0 {
+            return format!(
+                "Nothing new to import: all {} already in the journal.",
+                plural(t.skipped, "record was", "records were")
+            );
+        }
+        let mut parts = vec![format!(
+            "Imported {} ({} new, {} updated)",
+            plural(e.added + e.updated, "entry", "entries"),
+            e.added,
+            e.updated
+        )];
+        if e.skipped > 0 {
+            parts.push(format!("{} already here", e.skipped));
+        }
+        let others = changed - (e.added + e.updated);
+        if others > 0 {
+            parts.push(format!(
+                "{} (templates, people, attachments…)",
+                plural(others, "other record", "other records")
+            ));
+        }
+        let mut line = format!("{}.", parts.join("; "));
+        if let Some(backup) = &self.backup {
+            line.push_str(&format!(
+                " A backup of the journal as it was is at {}.",
+                backup.display()
+            ));
+        }
+        line
+    }
+
     /// Recomputes [`ImportReport::total`] from the per-kind counts.
     fn sum(&mut self) {
         let mut total = RecordCounts::default();
@@ -161,7 +209,86 @@ impl ImportReport {
             total.add(c);
         }
         self.total = total;
+        self.summary = self.sentence();
     }
+}
+
+/// What a format's importer hands the steps every import ends with ([`commit`]), once each
+/// record in its file has been read and found valid.
+trait Staged {
+    /// What happens to each record, in the order the importer keeps them.
+    type Merges;
+
+    /// Decides each record against what the journal holds, counting the outcome.
+    fn decide(&self, journal: &Index) -> (ImportReport, Self::Merges);
+
+    /// Writes the records that `merges` adds or updates.
+    fn apply(
+        &self,
+        merges: &Self::Merges,
+        w: &mut Writer<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()>;
+}
+
+/// The steps every import ends with, whatever its format: decide what changes against the
+/// journal as it was read for validation; when nothing would change, stop without writing or
+/// backing up; otherwise take a checked backup, then decide again and apply inside one
+/// transaction (so an edit made in between is seen), and check the journal before it commits.
+fn commit(
+    store: &Store,
+    file: &str,
+    journal: &Index,
+    staged: &impl Staged,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let (preview, _) = staged.decide(journal);
+    if preview.total.added == 0 && preview.total.updated == 0 {
+        return Ok(preview);
+    }
+    let mut ticker = Ticker::start(progress, "backing up", 1);
+    let backup = store.backup("before-import")?;
+    ticker.tick();
+    ticker.finish();
+    let mut report = store.write(|tx| {
+        let index = sx::index(tx)?;
+        let (report, merges) = staged.decide(&index);
+        let mut writer = Writer::new(tx)?;
+        staged.apply(&merges, &mut writer, progress)?;
+        let mut ticker = Ticker::start(progress, "checking", 1);
+        let check = writer.finish()?;
+        ticker.tick();
+        ticker.finish();
+        if !check.is_ok() {
+            let mut problems = check.integrity;
+            problems.extend(check.foreign_keys);
+            problems.extend(check.search_index);
+            return Err(Error::import(
+                file,
+                format!(
+                    "the journal failed its check after applying the file, so nothing was changed: {}",
+                    problems.join("; ")
+                ),
+            ));
+        }
+        Ok(report)
+    })?;
+    report.backup = Some(backup);
+    report.summary = report.sentence();
+    Ok(report)
+}
+
+/// `n` with thousands separated by commas, as the desktop app shows counts.
+fn group(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether an incoming copy of a record is added, replaces the journal's, or is skipped.
@@ -414,5 +541,57 @@ fn parse_location(file: &str, failed_at: Option<(&'static str, usize)>) -> Strin
     match failed_at {
         Some((section, i)) => format!("{file}: {section}[{i}]"),
         None => file.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(added: u32, updated: u32, skipped: u32) -> RecordCounts {
+        RecordCounts {
+            added,
+            updated,
+            skipped,
+        }
+    }
+
+    #[test]
+    fn the_sentence_counts_new_and_updated_entries_what_was_there_and_where_the_backup_is() {
+        let mut r = ImportReport {
+            entries: counts(10, 2, 3),
+            attachments: counts(4, 0, 0),
+            ..ImportReport::default()
+        };
+        r.sum();
+        r.backup = Some(PathBuf::from("/b/before-import.reprise"));
+        assert_eq!(
+            r.sentence(),
+            "Imported 12 entries (10 new, 2 updated); 3 already here; 4 other records \
+             (templates, people, attachments…). A backup of the journal as it was is at \
+             /b/before-import.reprise."
+        );
+    }
+
+    #[test]
+    fn the_sentence_says_plainly_when_a_reimport_changed_nothing() {
+        let mut r = ImportReport {
+            entries: counts(0, 0, 5),
+            people: counts(0, 0, 2),
+            ..ImportReport::default()
+        };
+        r.sum();
+        assert_eq!(
+            r.summary,
+            "Nothing new to import: all 7 records were already in the journal."
+        );
+    }
+
+    #[test]
+    fn large_counts_are_grouped_in_thousands() {
+        assert_eq!(group(7), "7");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(50_000), "50,000");
+        assert_eq!(group(1_234_567), "1,234,567");
     }
 }

@@ -43,10 +43,8 @@ pub struct CpdActivity {
     /// Its type.
     pub activity_type: CpdType,
     /// The day it started.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub started_on: NaiveDate,
     /// The day it ended, if it spanned several.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub ended_on: Option<NaiveDate>,
     /// Hours of CPD.
     pub hours: f64,
@@ -74,11 +72,9 @@ pub struct CpdActivity {
     pub attachments: Vec<AttachmentMeta>,
     /// When created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -91,10 +87,8 @@ pub struct CpdInput {
     /// Its type.
     pub activity_type: CpdType,
     /// The day it started.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub started_on: NaiveDate,
     /// The day it ended.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     #[serde(default)]
     pub ended_on: Option<NaiveDate>,
     /// Hours of CPD.
@@ -202,10 +196,8 @@ pub struct CpdTypeHours {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CpdSummary {
     /// First day of the period.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub since: NaiveDate,
     /// Last day of the period.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub until: NaiveDate,
     /// Hours by type (types with no activity are left out).
     pub by_type: Vec<CpdTypeHours>,

@@ -83,7 +83,6 @@ pub struct AttachmentMeta {
     pub sha256: String,
     /// When it was added.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -100,10 +99,8 @@ pub struct Entry {
     /// Its Markdown body.
     pub body: String,
     /// The day it is about.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub occurred_on: NaiveDate,
     /// The time of day it is about, when known.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub occurred_time: Option<NaiveTime>,
     /// The template it was written from.
     pub template_id: Option<Uuid>,
@@ -123,15 +120,12 @@ pub struct Entry {
     pub attachments: Vec<AttachmentMeta>,
     /// When it was created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
     /// When it was moved to the trash.
     #[serde(with = "super::ts::option")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
@@ -147,10 +141,8 @@ pub struct EntryInput {
     /// Its Markdown body.
     pub body: String,
     /// The day it is about; today when absent.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub occurred_on: Option<NaiveDate>,
     /// The time of day it is about.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub occurred_time: Option<NaiveTime>,
     /// The template it was written from.
     pub template_id: Option<Uuid>,
@@ -282,7 +274,6 @@ pub struct EntrySummary {
     /// Its title.
     pub title: String,
     /// The day it is about.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub occurred_on: NaiveDate,
     /// The template's name, when written from one.
     pub template_name: Option<String>,
@@ -294,12 +285,63 @@ pub struct EntrySummary {
     pub starred: bool,
     /// When it last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
     /// When it went to the trash (only set in trash listings).
     #[serde(with = "super::ts::option")]
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Characters of body text shown as a listing's excerpt.
+pub const EXCERPT_CHARS: usize = 180;
+
+/// Characters from the start of a body that an excerpt is made from: listings read only these
+/// from the journal (`substr(body, 1, EXCERPT_SOURCE_CHARS)`), so a long body costs a listing
+/// nothing extra.
+pub const EXCERPT_SOURCE_CHARS: usize = 800;
+
+/// The plain-text excerpt of a body that listings show; give it the whole body or its first
+/// [`EXCERPT_SOURCE_CHARS`] characters, with the same result.
+pub fn excerpt(body: &str) -> String {
+    let source = match body.char_indices().nth(EXCERPT_SOURCE_CHARS) {
+        Some((end, _)) => &body[..end],
+        None => body,
+    };
+    crate::render::plain_text(source, EXCERPT_CHARS)
+}
+
+impl Entry {
+    /// The entry as a row of the timeline shows it; `template_name` is its template's name.
+    pub fn summary(&self, template_name: Option<String>) -> EntrySummary {
+        EntrySummary {
+            id: self.id,
+            kind: self.kind,
+            title: self.title.clone(),
+            occurred_on: self.occurred_on,
+            template_name,
+            tags: self.tags.clone(),
+            excerpt: excerpt(&self.body),
+            starred: self.starred,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+}
+
+impl EntryInput {
+    /// What a new entry starts with: of `kind`, about `day`, and when written from a template,
+    /// that template's kind and one heading per prompt; a session record starts with empty
+    /// session facts to fill in.
+    pub fn starting(kind: EntryKind, template: Option<&super::Template>, day: NaiveDate) -> Self {
+        let kind = template.map_or(kind, |t| t.kind);
+        EntryInput {
+            kind,
+            occurred_on: Some(day),
+            template_id: template.map(|t| t.id),
+            body: template.map(super::Template::scaffold).unwrap_or_default(),
+            session: (kind == EntryKind::SessionRecord).then(SessionFacts::default),
+            ..EntryInput::default()
+        }
+    }
 }
 
 /// Which entries to list.
@@ -316,10 +358,8 @@ pub struct EntryFilter {
     /// Only entries linked to this relationship.
     pub relationship: Option<Uuid>,
     /// Only entries on or after this day.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub since: Option<NaiveDate>,
     /// Only entries on or before this day.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub until: Option<NaiveDate>,
     /// Only starred entries.
     pub starred: bool,

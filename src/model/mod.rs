@@ -5,7 +5,8 @@
 
 pub use cpd::{CpdActivity, CpdInput, CpdSummary, CpdType, CpdTypeHours};
 pub use entry::{
-    AttachmentMeta, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary, Page, SessionFacts,
+    excerpt, AttachmentMeta, Entry, EntryFilter, EntryInput, EntryKind, EntrySummary, Page,
+    SessionFacts, EXCERPT_CHARS, EXCERPT_SOURCE_CHARS,
 };
 pub use people::{
     Action, ActionInput, ActionSource, ActionStatus, Member, MentoringSession,

@@ -24,11 +24,9 @@ pub struct Person {
     pub notes: String,
     /// When created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -122,10 +120,8 @@ pub struct Relationship {
     /// Purpose and goals.
     pub purpose: String,
     /// When it began.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub started_on: Option<NaiveDate>,
     /// When it ended.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub ended_on: Option<NaiveDate>,
     /// Where it stands.
     pub status: RelationshipStatus,
@@ -133,11 +129,9 @@ pub struct Relationship {
     pub members: Vec<Member>,
     /// When created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -153,11 +147,9 @@ pub struct RelationshipInput {
     #[serde(default)]
     pub purpose: String,
     /// When it began.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     #[serde(default)]
     pub started_on: Option<NaiveDate>,
     /// When it ended.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     #[serde(default)]
     pub ended_on: Option<NaiveDate>,
     /// Where it stands.
@@ -234,7 +226,6 @@ pub struct MentoringSession {
     /// The relationship it belongs to.
     pub relationship_id: Uuid,
     /// The day it was held.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub held_on: NaiveDate,
     /// How long it lasted, in minutes.
     pub duration_minutes: Option<u32>,
@@ -244,11 +235,9 @@ pub struct MentoringSession {
     pub attendees: Vec<Uuid>,
     /// When created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -259,7 +248,6 @@ pub struct MentoringSessionInput {
     /// The relationship it belongs to.
     pub relationship_id: Uuid,
     /// The day it was held.
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub held_on: NaiveDate,
     /// How long it lasted, in minutes.
     #[serde(default)]
@@ -333,7 +321,6 @@ pub struct Action {
     /// Who will do it.
     pub owner_id: Option<Uuid>,
     /// When it is due.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub due_on: Option<NaiveDate>,
     /// Where it stands.
     pub status: ActionStatus,
@@ -345,11 +332,9 @@ pub struct Action {
     pub source_session_id: Option<Uuid>,
     /// When created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -366,7 +351,6 @@ pub struct ActionInput {
     #[serde(default)]
     pub owner_id: Option<Uuid>,
     /// When it is due.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     #[serde(default)]
     pub due_on: Option<NaiveDate>,
     /// Where it stands.

@@ -38,11 +38,9 @@ pub struct Template {
     pub prompts: Vec<Prompt>,
     /// When it was created.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     #[serde(with = "super::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub updated_at: DateTime<Utc>,
 }
 

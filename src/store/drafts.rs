@@ -21,11 +21,12 @@ pub struct Draft {
     pub content: EntryInput,
     /// When it was kept.
     #[serde(with = "crate::model::ts")]
-    #[cfg_attr(feature = "specta", specta(type = String))]
     pub saved_at: DateTime<Utc>,
     /// True when the draft is newer than its entry (or the entry does not exist yet), so it
     /// holds typing the entry lacks.
     pub newer_than_entry: bool,
+    /// The plain-text excerpt of the draft's body, as a timeline row would show it.
+    pub excerpt: String,
 }
 
 impl Store {
@@ -97,6 +98,7 @@ impl Store {
                     Ok(Draft {
                         entry_id,
                         key: key.trim_start_matches("new:").to_owned(),
+                        excerpt: crate::model::excerpt(&content.body),
                         content,
                         saved_at,
                         newer_than_entry,

@@ -3,7 +3,7 @@
 
 use super::{filter_sql, summary_from_row, Store};
 use crate::error::{Error, Result};
-use crate::model::{EntryFilter, EntrySummary, Page};
+use crate::model::{EntryFilter, EntrySummary, Page, EXCERPT_SOURCE_CHARS};
 use crate::render::plain_text;
 use crate::search::{
     marked_html, marked_text, parse_query, CpdHit, SearchHit, SearchOrder, SearchRequest, MARK_OPEN,
@@ -152,7 +152,7 @@ impl Store {
             let marks = vec!["?"; seqs.len()].join(", ");
             let mut stmt = tx.prepare_cached(&format!(
                 "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text,
-                        substr(e.body, 1, 800), e.starred, e.updated_at, e.deleted_at, e.seq
+                        substr(e.body, 1, {EXCERPT_SOURCE_CHARS}), e.starred, e.updated_at, e.deleted_at, e.seq
                    FROM entries e LEFT JOIN templates t ON t.id = e.template_id
                   WHERE e.seq IN ({marks})"
             ))?;

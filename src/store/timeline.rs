@@ -3,13 +3,10 @@
 use super::row::{col_date, col_opt_ts, col_parse, col_ts, col_uuid};
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{format_ts, EntryFilter, EntrySummary, Page};
+use crate::model::{format_ts, EntryFilter, EntrySummary, Page, EXCERPT_SOURCE_CHARS};
 use rusqlite::types::Value;
 use rusqlite::{params, Row, Transaction};
 use uuid::Uuid;
-
-/// Characters of body text shown in a listing.
-const EXCERPT_CHARS: usize = 180;
 
 /// A tag on at most this many entries is rare: a query filtered by it starts from the tag's own
 /// entries. Otherwise it walks the timeline and checks each entry, which finds a page of 20
@@ -80,7 +77,7 @@ impl Store {
                 args.extend([Value::Text(c.key.clone()), Value::Text(c.key), Value::Text(c.id)]);
             }
             let query = format!(
-                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, 800),
+                "SELECT e.id, e.kind, e.title, e.occurred_on, t.name, e.tag_text, substr(e.body, 1, {EXCERPT_SOURCE_CHARS}),
                         e.starred, e.updated_at, e.deleted_at
                    FROM entries e LEFT JOIN templates t ON t.id = e.template_id
                   WHERE {sql}
@@ -107,6 +104,22 @@ impl Store {
             };
             Ok(Page { items, next })
         })
+    }
+
+    /// An entry as a row of the timeline shows it, with its template's name: what the app
+    /// puts in its list after a save, so the row matches what the next listing reads.
+    pub fn summarise(&self, entry: &crate::model::Entry) -> Result<EntrySummary> {
+        let template_name = match entry.template_id {
+            Some(id) => self
+                .read(|tx| crate::store::row::load::<crate::model::Template>(tx, id))
+                .map(|t| Some(t.name))
+                .or_else(|e| match e {
+                    Error::NotFound { .. } => Ok(None),
+                    e => Err(e),
+                })?,
+            None => None,
+        };
+        Ok(entry.summary(template_name))
     }
 
     /// How many entries match the filter (ignoring its cursor and limit).
@@ -224,7 +237,7 @@ pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect(),
-        excerpt: crate::render::plain_text(&body, EXCERPT_CHARS),
+        excerpt: crate::model::excerpt(&body),
         starred: r.get(7)?,
         updated_at: col_ts(r, 8)?,
         deleted_at: col_opt_ts(r, 9)?,

@@ -22,7 +22,7 @@ pub async fn journal_health(app: tauri::AppHandle) -> IpcResult<()> {
     // of the few that answer the UI's other commands.
     tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().health())
         .await
-        .map_err(|e| IpcError::new("Internal", e.to_string()))?
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Internal, e.to_string()))?
 }
 
 /// Finishes the first-run welcome: saves the profile and opens the person's own journal or a
@@ -87,11 +87,11 @@ pub fn set_owner(state: State<'_, AppState>, input: PersonInput) -> IpcResult<Pe
 pub fn open_external(app: tauri::AppHandle, url: String) -> IpcResult<()> {
     if !reprise::render::is_safe_external_url(&url) {
         return Err(IpcError::new(
-            "Invalid",
+            reprise::ErrorKind::Invalid,
             "only web and email links can be opened",
         ));
     }
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| IpcError::new("Io", e.to_string()))
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, e.to_string()))
 }

@@ -26,7 +26,7 @@ pub fn add_attachment(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
     let size = std::fs::metadata(&path)
-        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, format!("{}: {e}", path.display())))?
         .len();
     if size > reprise::store::MAX_ATTACHMENT_BYTES {
         return Err(reprise::Error::TooLarge {
@@ -37,7 +37,7 @@ pub fn add_attachment(
         .into());
     }
     let data = std::fs::read(&path)
-        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, format!("{}: {e}", path.display())))?;
     Ok(Some(state.store()?.add_attachment(
         AttachmentOwner::Entry(entry_id),
         &name,
@@ -80,7 +80,7 @@ pub fn opened_dir(app: &AppHandle) -> IpcResult<std::path::PathBuf> {
     Ok(app
         .path()
         .app_cache_dir()
-        .map_err(|e| IpcError::new("Io", e.to_string()))?
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, e.to_string()))?
         .join("opened"))
 }
 
@@ -91,7 +91,7 @@ pub fn open_attachment(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> 
     let (meta, data) = state.store()?.attachment_data(id)?;
     let Some(ext) = openable_extension(&meta.media_type) else {
         return Err(IpcError::new(
-            "Invalid",
+            reprise::ErrorKind::Invalid,
             format!(
                 "Reprise opens only recordings, pictures, video, PDFs and text; {} is {}",
                 meta.file_name, meta.media_type
@@ -100,7 +100,7 @@ pub fn open_attachment(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> 
     };
     let dir = opened_dir(&app)?.join(id.to_string());
     std::fs::create_dir_all(&dir)
-        .map_err(|e| IpcError::new("Io", format!("{}: {e}", dir.display())))?;
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, format!("{}: {e}", dir.display())))?;
     // The extension comes from the media type, never from the stored name.
     let stem: String = meta
         .file_name
@@ -117,10 +117,10 @@ pub fn open_attachment(app: AppHandle, state: State<'_, AppState>, id: Uuid) -> 
     };
     let path = dir.join(format!("{stem}.{ext}"));
     std::fs::write(&path, data)
-        .map_err(|e| IpcError::new("Io", format!("{}: {e}", path.display())))?;
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, format!("{}: {e}", path.display())))?;
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| IpcError::new("Io", e.to_string()))
+        .map_err(|e| IpcError::new(reprise::ErrorKind::Io, e.to_string()))
 }
 
 /// Serves `reprise-attachment://localhost/<id>` from the open journal.

@@ -2,8 +2,9 @@
 
 use crate::error::IpcResult;
 use crate::state::AppState;
-use reprise::model::{Entry, EntryFilter, EntryInput, EntrySummary, Page};
+use reprise::model::{Entry, EntryFilter, EntryInput, EntryKind, EntrySummary, Page};
 use reprise::store::{Draft, TagCount};
+use serde::Serialize;
 use tauri::State;
 use uuid::Uuid;
 
@@ -31,19 +32,55 @@ pub fn get_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<Entry> {
     Ok(state.store()?.get_entry(id)?)
 }
 
+/// An entry as just committed, with the row the timeline shows for it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SavedEntry {
+    /// The entry as stored.
+    pub entry: Entry,
+    /// Its timeline row, as the next listing will show it.
+    pub summary: EntrySummary,
+}
+
 /// Creates an entry; returns it once committed.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn create_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<Entry> {
-    Ok(state.store()?.create_entry(&input)?)
+pub fn create_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<SavedEntry> {
+    let store = state.store()?;
+    let entry = store.create_entry(&input)?;
+    let summary = store.summarise(&entry)?;
+    Ok(SavedEntry { entry, summary })
 }
 
 /// Saves an entry; returns it once committed (the UI shows "Saved" only then).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn update_entry(state: State<'_, AppState>, id: Uuid, input: EntryInput) -> IpcResult<Entry> {
+pub fn update_entry(
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: EntryInput,
+) -> IpcResult<SavedEntry> {
     let read_at = reprise::model::now();
-    Ok(state.store()?.save_from_editor(id, &input, read_at)?)
+    let store = state.store()?;
+    let entry = store.save_from_editor(id, &input, read_at)?;
+    let summary = store.summarise(&entry)?;
+    Ok(SavedEntry { entry, summary })
+}
+
+/// What a new entry of `kind` starts with, from a template when one is given: its prompts as
+/// headings, dated today.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn new_entry_input(
+    state: State<'_, AppState>,
+    kind: EntryKind,
+    template_id: Option<Uuid>,
+) -> IpcResult<EntryInput> {
+    let template = match template_id {
+        Some(id) => Some(state.store()?.get_template(&id.to_string())?),
+        None => None,
+    };
+    let today = chrono::Local::now().date_naive();
+    Ok(EntryInput::starting(kind, template.as_ref(), today))
 }
 
 /// Moves an entry to the trash.

@@ -3,30 +3,10 @@
 use crate::dialogs::{ask, Purpose};
 use crate::error::IpcResult;
 use crate::state::AppState;
-use reprise::exchange::{ExportSummary, ImportReport, Progress};
+use reprise::exchange::{Direction, ExportSummary, Format, FormatInfo, ImportReport, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
-
-/// An export's format.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    /// Lossless Reprise JSON.
-    Json,
-    /// A folder of Markdown files with front matter.
-    Markdown,
-}
-
-/// An import's format.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportFormat {
-    /// A Reprise JSON export.
-    RepriseJson,
-    /// jrnl's JSON export.
-    JrnlJson,
-}
 
 /// How far a long export or import has got.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -60,30 +40,30 @@ fn reporter(app: &AppHandle) -> impl FnMut(Progress) + '_ {
     }
 }
 
+/// The formats the journal can be exported to or imported from, in the order to offer them.
+#[tauri::command]
+#[specta::specta]
+pub fn exchange_formats() -> Vec<FormatInfo> {
+    Format::ALL.into_iter().map(Format::info).collect()
+}
+
 /// Asks where to export and writes the whole journal there; `None` when cancelled.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn export_journal(
     app: AppHandle,
     state: State<'_, AppState>,
-    format: ExportFormat,
+    format: Format,
 ) -> IpcResult<Option<ExportSummary>> {
-    let purpose = match format {
-        ExportFormat::Json => Purpose::ExportJson,
-        ExportFormat::Markdown => Purpose::ExportMarkdown,
-    };
-    let Some(path) = ask(&app, purpose) else {
+    if !format.supports(Direction::Export) {
+        // Refused before a dialog asks where to write something that cannot be written.
+        return Err(format.export_unsupported().into());
+    }
+    let Some(path) = ask(&app, Purpose::Export(format)) else {
         return Ok(None);
     };
     let store = state.store()?;
-    let mut progress = reporter(&app);
-    let summary = match format {
-        ExportFormat::Json => reprise::exchange::json::export(&store, &path, &mut progress)?,
-        ExportFormat::Markdown => {
-            reprise::exchange::markdown::export(&store, &path, &mut progress)?
-        }
-    };
-    Ok(Some(summary))
+    Ok(Some(format.export(&store, &path, &mut reporter(&app))?))
 }
 
 /// Asks for a file and imports it, all or nothing; `None` when cancelled.
@@ -92,20 +72,14 @@ pub fn export_journal(
 pub fn import_journal(
     app: AppHandle,
     state: State<'_, AppState>,
-    format: ImportFormat,
+    format: Format,
 ) -> IpcResult<Option<ImportReport>> {
-    let purpose = match format {
-        ImportFormat::RepriseJson => Purpose::ImportJson,
-        ImportFormat::JrnlJson => Purpose::ImportJrnl,
-    };
-    let Some(path) = ask(&app, purpose) else {
+    if !format.supports(Direction::Import) {
+        return Err(format.import_unsupported().into());
+    }
+    let Some(path) = ask(&app, Purpose::Import(format)) else {
         return Ok(None);
     };
     let store = state.store()?;
-    let mut progress = reporter(&app);
-    let report = match format {
-        ImportFormat::RepriseJson => reprise::exchange::json::import(&store, &path, &mut progress)?,
-        ImportFormat::JrnlJson => reprise::exchange::jrnl::import(&store, &path, &mut progress)?,
-    };
-    Ok(Some(report))
+    Ok(Some(format.import(&store, &path, &mut reporter(&app))?))
 }

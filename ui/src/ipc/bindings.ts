@@ -133,7 +133,7 @@ async getEntry(id: string) : Promise<Result<Entry, IpcError>> {
 /**
  * Creates an entry; returns it once committed.
  */
-async createEntry(input: EntryInput) : Promise<Result<Entry, IpcError>> {
+async createEntry(input: EntryInput) : Promise<Result<SavedEntry, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("create_entry", { input }) };
 } catch (e) {
@@ -144,9 +144,21 @@ async createEntry(input: EntryInput) : Promise<Result<Entry, IpcError>> {
 /**
  * Saves an entry; returns it once committed (the UI shows "Saved" only then).
  */
-async updateEntry(id: string, input: EntryInput) : Promise<Result<Entry, IpcError>> {
+async updateEntry(id: string, input: EntryInput) : Promise<Result<SavedEntry, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("update_entry", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What a new entry of `kind` starts with, from a template when one is given: its prompts as
+ * headings, dated today.
+ */
+async newEntryInput(kind: EntryKind, templateId: string | null) : Promise<Result<EntryInput, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("new_entry_input", { kind, templateId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -335,9 +347,15 @@ async openAttachment(id: string) : Promise<Result<null, IpcError>> {
 }
 },
 /**
+ * The formats the journal can be exported to or imported from, in the order to offer them.
+ */
+async exchangeFormats() : Promise<FormatInfo[]> {
+    return await TAURI_INVOKE("exchange_formats");
+},
+/**
  * Asks where to export and writes the whole journal there; `None` when cancelled.
  */
-async exportJournal(format: ExportFormat) : Promise<Result<ExportSummary | null, IpcError>> {
+async exportJournal(format: Format) : Promise<Result<ExportSummary | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("export_journal", { format }) };
 } catch (e) {
@@ -348,7 +366,7 @@ async exportJournal(format: ExportFormat) : Promise<Result<ExportSummary | null,
 /**
  * Asks for a file and imports it, all or nothing; `None` when cancelled.
  */
-async importJournal(format: ImportFormat) : Promise<Result<ImportReport | null, IpcError>> {
+async importJournal(format: Format) : Promise<Result<ImportReport | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("import_journal", { format }) };
 } catch (e) {
@@ -449,7 +467,11 @@ saved_at: string;
  * True when the draft is newer than its entry (or the entry does not exist yet), so it
  * holds typing the entry lacks.
  */
-newer_than_entry: boolean }
+newer_than_entry: boolean; 
+/**
+ * The plain-text excerpt of the draft's body, as a timeline row would show it.
+ */
+excerpt: string }
 /**
  * One piece of writing, with everything attached to it.
  */
@@ -679,6 +701,63 @@ updated_at: string;
  */
 deleted_at: string | null }
 /**
+ * The kinds of failure, for front ends to branch on; each names itself in `Debug` and JSON
+ * as it does here.
+ */
+export type ErrorKind = 
+/**
+ * [`Error::NotFound`].
+ */
+"NotFound" | 
+/**
+ * [`Error::Invalid`].
+ */
+"Invalid" | 
+/**
+ * [`Error::Query`].
+ */
+"Query" | 
+/**
+ * [`Error::Import`].
+ */
+"Import" | 
+/**
+ * [`Error::SchemaTooNew`].
+ */
+"SchemaTooNew" | 
+/**
+ * [`Error::NotAJournal`].
+ */
+"NotAJournal" | 
+/**
+ * [`Error::Damaged`].
+ */
+"Damaged" | 
+/**
+ * [`Error::Busy`].
+ */
+"Busy" | 
+/**
+ * [`Error::TooLarge`].
+ */
+"TooLarge" | 
+/**
+ * [`Error::Storage`] because the disk is full.
+ */
+"DiskFull" | 
+/**
+ * Any other [`Error::Storage`].
+ */
+"Storage" | 
+/**
+ * [`Error::Io`].
+ */
+"Io" | 
+/**
+ * A failure of a front end's own (the platform, or a bug), never of the core.
+ */
+"Internal"
+/**
  * How far a long export or import has got.
  */
 export type ExchangeProgress = { 
@@ -694,18 +773,6 @@ done: number;
  * Steps in all.
  */
 total: number }
-/**
- * An export's format.
- */
-export type ExportFormat = 
-/**
- * Lossless Reprise JSON.
- */
-"json" | 
-/**
- * A folder of Markdown files with front matter.
- */
-"markdown"
 /**
  * What an export wrote.
  */
@@ -727,17 +794,53 @@ bytes: number;
  */
 path: string }
 /**
- * An import's format.
+ * A way of writing a journal out or reading one in.
  */
-export type ImportFormat = 
+export type Format = 
 /**
- * A Reprise JSON export.
+ * Reprise's own lossless JSON document.
  */
-"reprise_json" | 
+"reprise-json" | 
+/**
+ * A folder of Markdown files with YAML front matter.
+ */
+"markdown" | 
 /**
  * jrnl's JSON export.
  */
-"jrnl_json"
+"jrnl-json"
+/**
+ * What a front end needs to offer a format: its name, what it is for, and what it holds.
+ */
+export type FormatInfo = { 
+/**
+ * The format itself, as the command line and the desktop app name it.
+ */
+format: Format; 
+/**
+ * A short name for buttons and dialogs, e.g. "Reprise JSON".
+ */
+label: string; 
+/**
+ * One sentence on what it is for.
+ */
+description: string; 
+/**
+ * File extensions a file of it has; empty when it is a folder.
+ */
+extensions: string[]; 
+/**
+ * Written as a folder rather than a file.
+ */
+folder: boolean; 
+/**
+ * The journal can be written out in it.
+ */
+export: boolean; 
+/**
+ * It can be read into the journal.
+ */
+import: boolean }
 /**
  * What an import did, per kind of record and in total.
  */
@@ -779,6 +882,10 @@ attachments: RecordCounts;
  */
 total: RecordCounts; 
 /**
+ * [`ImportReport::sentence`], for a front end to show as it is.
+ */
+summary: string; 
+/**
  * The backup taken before anything was written; `None` when nothing needed writing.
  */
 backup: string | null }
@@ -787,13 +894,18 @@ backup: string | null }
  */
 export type IpcError = { 
 /**
- * A stable name to branch on (`NotFound`, `Invalid`, `Query`, `Busy`, `DiskFull`, …).
+ * What kind of failure, to branch on.
  */
-kind: string; 
+kind: ErrorKind; 
 /**
  * What went wrong, in plain words.
  */
-message: string }
+message: string; 
+/**
+ * For [`ErrorKind::Invalid`], the field that was wrong, as the model names it, so a form
+ * can mark it.
+ */
+field: string | null }
 /**
  * One page of results and the cursor for the next.
  */
@@ -890,6 +1002,18 @@ updated: number;
  * Left alone: the journal's copy is as new or newer.
  */
 skipped: number }
+/**
+ * An entry as just committed, with the row the timeline shows for it.
+ */
+export type SavedEntry = { 
+/**
+ * The entry as stored.
+ */
+entry: Entry; 
+/**
+ * Its timeline row, as the next listing will show it.
+ */
+summary: EntrySummary }
 /**
  * One entry that matched.
  */

@@ -1,0 +1,508 @@
+//! Importing a Reprise JSON document: validate it whole, then apply it.
+
+use super::read::*;
+use super::validate::*;
+use super::*;
+
+/// Imports a Reprise JSON document into the journal, merging by id.
+///
+/// The file is read twice, streaming, so that memory holds one entry at a time rather than
+/// the whole document. The first pass validates everything: format, version, ids,
+/// timestamps, enum values, every record's fields, attachment sizes and hashes, repeated ids,
+/// and that every reference can be resolved in the file or the journal. Then a checked
+/// backup is taken, and the second pass applies the records in one transaction: a record the
+/// journal lacks is added, a strictly newer one replaces the journal's copy, and an older or
+/// equally new one is skipped. The journal is checked before the transaction commits. When
+/// nothing would change, nothing is written and no backup is taken.
+///
+/// # Errors
+/// [`Error::Import`] naming the file, record and field for anything wrong with the file
+/// (including a document from a newer Reprise); nothing has been written then. Storage and
+/// I/O errors otherwise, also with nothing written.
+pub fn import(
+    store: &Store,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let file = file_label(path);
+    let journal = store.read(sx::index)?;
+    let plan = validate(path, &file, &journal, progress)?;
+    commit(
+        store,
+        &file,
+        &journal,
+        &Import {
+            path,
+            file: &file,
+            plan,
+        },
+        progress,
+    )
+}
+
+/// A validated document, ready to be applied: its [`Plan`] and the file to read again.
+pub(super) struct Import<'f> {
+    pub(super) path: &'f Path,
+    pub(super) file: &'f str,
+    pub(super) plan: Plan,
+}
+
+impl Staged for Import<'_> {
+    type Merges = Merges;
+
+    fn decide(&self, journal: &Index) -> (ImportReport, Merges) {
+        decide(&self.plan, journal)
+    }
+
+    fn apply(
+        &self,
+        merges: &Merges,
+        w: &mut sx::Writer<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        apply(self.path, self.file, &self.plan, merges, w, progress)
+    }
+}
+
+/// What the first pass learnt: the small records in full, and for entries and attachments
+/// (the bulk of a file) only what merging and linking need.
+#[derive(Default)]
+pub(super) struct Plan {
+    pub(super) templates: Vec<Template>,
+    pub(super) people: Vec<Person>,
+    pub(super) relationships: Vec<Relationship>,
+    pub(super) sessions: Vec<MentoringSession>,
+    pub(super) actions: Vec<Action>,
+    pub(super) cpd: Vec<CpdActivity>,
+    /// The attachment ids each CPD activity lists, in `cpd` order.
+    pub(super) cpd_listed: Vec<Vec<Uuid>>,
+    pub(super) entries: Vec<EntryOutline>,
+    pub(super) attachments: Vec<AttachmentOutline>,
+}
+
+/// An entry without its text: its id, `updated_at`, references and listed attachments.
+pub(super) struct EntryOutline {
+    pub(super) id: Uuid,
+    pub(super) updated_at: DateTime<Utc>,
+    pub(super) template_id: Option<Uuid>,
+    pub(super) linked_entries: Vec<Uuid>,
+    pub(super) linked_cpd: Vec<Uuid>,
+    pub(super) linked_relationships: Vec<Uuid>,
+    pub(super) listed: Vec<Uuid>,
+}
+
+/// An attachment without its bytes.
+pub(super) struct AttachmentOutline {
+    pub(super) id: Uuid,
+    pub(super) owner: AttachmentOwner,
+    pub(super) updated_at: DateTime<Utc>,
+}
+
+/// What happens to each record of a plan, in the plan's order.
+pub(super) struct Merges {
+    pub(super) templates: Vec<Merge>,
+    pub(super) people: Vec<Merge>,
+    pub(super) relationships: Vec<Merge>,
+    pub(super) sessions: Vec<Merge>,
+    pub(super) actions: Vec<Merge>,
+    pub(super) cpd: Vec<Merge>,
+    pub(super) entries: Vec<Merge>,
+    pub(super) attachments: Vec<Merge>,
+}
+
+pub(super) fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
+    fn each<T>(
+        records: &[T],
+        stamp: impl Fn(&T) -> (Uuid, DateTime<Utc>),
+        journal: &HashMap<Uuid, DateTime<Utc>>,
+        counts: &mut crate::exchange::RecordCounts,
+    ) -> Vec<Merge> {
+        records
+            .iter()
+            .map(|r| {
+                let (id, updated) = stamp(r);
+                let m = Merge::decide(&updated, journal.get(&id));
+                m.count(counts);
+                m
+            })
+            .collect()
+    }
+    let mut report = ImportReport::default();
+    let merges = Merges {
+        templates: each(
+            &plan.templates,
+            |t| (t.id, t.updated_at),
+            &index.templates,
+            &mut report.templates,
+        ),
+        people: each(
+            &plan.people,
+            |p| (p.id, p.updated_at),
+            &index.people,
+            &mut report.people,
+        ),
+        relationships: each(
+            &plan.relationships,
+            |r| (r.id, r.updated_at),
+            &index.relationships,
+            &mut report.relationships,
+        ),
+        sessions: each(
+            &plan.sessions,
+            |s| (s.id, s.updated_at),
+            &index.sessions,
+            &mut report.mentoring_sessions,
+        ),
+        actions: each(
+            &plan.actions,
+            |a| (a.id, a.updated_at),
+            &index.actions,
+            &mut report.actions,
+        ),
+        cpd: each(
+            &plan.cpd,
+            |c| (c.id, c.updated_at),
+            &index.cpd,
+            &mut report.cpd_activities,
+        ),
+        entries: each(
+            &plan.entries,
+            |e| (e.id, e.updated_at),
+            &index.entries,
+            &mut report.entries,
+        ),
+        attachments: each(
+            &plan.attachments,
+            |a| (a.id, a.updated_at),
+            &index.attachments,
+            &mut report.attachments,
+        ),
+    };
+    report.sum();
+    (report, merges)
+}
+
+/// The first pass: reads and validates the whole file, keeping a [`Plan`].
+pub(super) fn validate(
+    path: &Path,
+    file: &str,
+    journal: &Index,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Plan> {
+    let v = Validator { file };
+    let mut plan = Plan::default();
+    let mut seen: HashMap<&'static str, HashMap<Uuid, usize>> = HashMap::new();
+    let mut owner: Option<usize> = None;
+    let mut ticker = Ticker::start(progress, "validating", 0);
+    read_document(path, file, TOP_LEVEL, &mut |index, record| {
+        let section = record.section();
+        let id = v.record_id(section, index, record.id())?;
+        if let Some(earlier) = seen.entry(section).or_default().insert(id, index) {
+            let id = id.to_string();
+            return Err(v
+                .here(section, index, &id)
+                .err("id", format!("the same id as {section}[{earlier}]")));
+        }
+        match record {
+            Record::Template(r) => plan.templates.push(v.template(index, r)?),
+            Record::Person(r) => {
+                let p = v.person(index, r)?;
+                if p.is_owner {
+                    if let Some(first) = owner {
+                        let id = p.id.to_string();
+                        let here = v.here("people", index, &id);
+                        return Err(here.err(
+                            "is_owner",
+                            format!("a journal has one owner, and people[{first}] is already it"),
+                        ));
+                    }
+                    owner = Some(index);
+                }
+                plan.people.push(p);
+            }
+            Record::Relationship(r) => plan.relationships.push(v.relationship(index, r)?),
+            Record::Session(r) => plan.sessions.push(v.session(index, r)?),
+            Record::Action(r) => plan.actions.push(v.action(index, r)?),
+            Record::Cpd(r) => {
+                let (c, listed) = v.cpd(index, r)?;
+                plan.cpd.push(c);
+                plan.cpd_listed.push(listed);
+            }
+            Record::Entry(r) => {
+                let (e, listed) = v.entry(index, r)?;
+                plan.entries.push(EntryOutline {
+                    id: e.id,
+                    updated_at: e.updated_at,
+                    template_id: e.template_id,
+                    linked_entries: e.linked_entries,
+                    linked_cpd: e.linked_cpd,
+                    linked_relationships: e.linked_relationships,
+                    listed,
+                });
+            }
+            Record::Attachment(r) => {
+                let a = v.attachment(index, r)?;
+                plan.attachments.push(AttachmentOutline {
+                    id: a.meta.id,
+                    owner: a.owner,
+                    updated_at: a.updated_at,
+                });
+            }
+        }
+        ticker.tick();
+        Ok(())
+    })?;
+    ticker.finish();
+    check_references(&plan, journal, &v)?;
+    Ok(plan)
+}
+
+/// Checks, once every id in the file is known, that each reference names a record in the
+/// file or the journal, and that the attachments a record lists are the file's attachments
+/// for it.
+pub(super) fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<()> {
+    fn ids<T>(records: &[T], id: impl Fn(&T) -> Uuid) -> HashSet<Uuid> {
+        records.iter().map(id).collect()
+    }
+    let people = ids(&plan.people, |p| p.id);
+    let templates = ids(&plan.templates, |t| t.id);
+    let relationships = ids(&plan.relationships, |r| r.id);
+    let sessions = ids(&plan.sessions, |s| s.id);
+    let cpd = ids(&plan.cpd, |c| c.id);
+    let entries = ids(&plan.entries, |e| e.id);
+    let owners: HashMap<Uuid, AttachmentOwner> =
+        plan.attachments.iter().map(|a| (a.id, a.owner)).collect();
+
+    for (index, r) in plan.relationships.iter().enumerate() {
+        let id = r.id.to_string();
+        let h = v.here("relationships", index, &id);
+        for (i, m) in r.members.iter().enumerate() {
+            h.refers(
+                &format!("members[{i}].person_id"),
+                m.person_id,
+                "person",
+                &people,
+                &journal.people,
+            )?;
+        }
+    }
+    for (index, s) in plan.sessions.iter().enumerate() {
+        let id = s.id.to_string();
+        let h = v.here("mentoring_sessions", index, &id);
+        h.refers(
+            "relationship_id",
+            s.relationship_id,
+            "relationship",
+            &relationships,
+            &journal.relationships,
+        )?;
+        for a in &s.attendees {
+            h.refers("attendees", *a, "person", &people, &journal.people)?;
+        }
+    }
+    for (index, a) in plan.actions.iter().enumerate() {
+        let id = a.id.to_string();
+        let h = v.here("actions", index, &id);
+        if let Some(p) = a.owner_id {
+            h.refers("owner_id", p, "person", &people, &journal.people)?;
+        }
+        if let Some(e) = a.source_entry_id {
+            h.refers("source_entry_id", e, "entry", &entries, &journal.entries)?;
+        }
+        if let Some(s) = a.source_session_id {
+            h.refers(
+                "source_session_id",
+                s,
+                "mentoring session",
+                &sessions,
+                &journal.sessions,
+            )?;
+        }
+    }
+    let listed = |h: &Here<'_>, owner: AttachmentOwner, list: &[Uuid]| -> Result<()> {
+        for (i, id) in list.iter().enumerate() {
+            if owners.get(id) != Some(&owner) {
+                return Err(h.err(
+                    &format!("attachments[{i}].id"),
+                    format!("attachment {id} is not in the file's attachments for this record"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    for (index, (c, list)) in plan.cpd.iter().zip(&plan.cpd_listed).enumerate() {
+        let id = c.id.to_string();
+        listed(
+            &v.here("cpd_activities", index, &id),
+            AttachmentOwner::Cpd(c.id),
+            list,
+        )?;
+    }
+    for (index, e) in plan.entries.iter().enumerate() {
+        let id = e.id.to_string();
+        let h = v.here("entries", index, &id);
+        if let Some(t) = e.template_id {
+            h.refers("template_id", t, "template", &templates, &journal.templates)?;
+        }
+        for other in &e.linked_entries {
+            h.refers(
+                "linked_entries",
+                *other,
+                "entry",
+                &entries,
+                &journal.entries,
+            )?;
+        }
+        for c in &e.linked_cpd {
+            h.refers("linked_cpd", *c, "CPD activity", &cpd, &journal.cpd)?;
+        }
+        for r in &e.linked_relationships {
+            h.refers(
+                "linked_relationships",
+                *r,
+                "relationship",
+                &relationships,
+                &journal.relationships,
+            )?;
+        }
+        listed(&h, AttachmentOwner::Entry(e.id), &e.listed)?;
+    }
+    for (index, a) in plan.attachments.iter().enumerate() {
+        let id = a.id.to_string();
+        let h = v.here("attachments", index, &id);
+        match a.owner {
+            AttachmentOwner::Entry(e) => {
+                h.refers("entry_id", e, "entry", &entries, &journal.entries)?
+            }
+            AttachmentOwner::Cpd(c) => h.refers("cpd_id", c, "CPD activity", &cpd, &journal.cpd)?,
+        }
+    }
+    Ok(())
+}
+
+/// The second pass: writes the records that are added or updated, in an order that
+/// satisfies every reference — the small records first, then entries and attachments as
+/// the file is read again, then links between entries, then actions.
+pub(super) fn apply(
+    path: &Path,
+    file: &str,
+    plan: &Plan,
+    m: &Merges,
+    w: &mut sx::Writer<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let changed = |merges: &[Merge]| merges.iter().filter(|m| **m != Merge::Skip).count();
+    let entries_changed = changed(&m.entries);
+    let total = changed(&m.templates)
+        + changed(&m.people)
+        + changed(&m.relationships)
+        + changed(&m.sessions)
+        + changed(&m.actions)
+        + changed(&m.cpd)
+        + 2 * entries_changed
+        + changed(&m.attachments);
+    let mut ticker = Ticker::start(progress, "applying", total as u64);
+    let each = |merges: &[Merge]| {
+        merges
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, m)| *m != Merge::Skip)
+            .collect::<Vec<_>>()
+    };
+    for (i, _) in each(&m.templates) {
+        w.template(&plan.templates[i])?;
+        ticker.tick();
+    }
+    for (i, _) in each(&m.people) {
+        w.person(&plan.people[i])?;
+        ticker.tick();
+    }
+    for (i, _) in each(&m.relationships) {
+        w.relationship(&plan.relationships[i])?;
+        ticker.tick();
+    }
+    for (i, _) in each(&m.sessions) {
+        w.session(&plan.sessions[i])?;
+        ticker.tick();
+    }
+    for (i, merge) in each(&m.cpd) {
+        w.cpd(&plan.cpd[i], merge == Merge::Update)?;
+        ticker.tick();
+    }
+    if entries_changed > 0 || changed(&m.attachments) > 0 {
+        // The file is read again for the text and bytes the first pass did not keep. Each
+        // record is validated again and must be the one the first pass saw; a file changed
+        // in between fails the import (rolling it back) rather than slip anything through.
+        let v = Validator { file };
+        let moved = || {
+            Error::import(
+                file,
+                "the file changed while it was being imported; nothing was changed, so try again",
+            )
+        };
+        let mut counts = (0usize, 0usize);
+        read_document(
+            path,
+            file,
+            &["entries", "attachments"],
+            &mut |index, record| {
+                match record {
+                    Record::Entry(r) => {
+                        counts.0 += 1;
+                        let merge = *m.entries.get(index).ok_or_else(moved)?;
+                        if merge == Merge::Skip {
+                            return Ok(());
+                        }
+                        let (e, _) = v.entry(index, r)?;
+                        if e.id != plan.entries[index].id
+                            || e.updated_at != plan.entries[index].updated_at
+                        {
+                            return Err(moved());
+                        }
+                        w.entry(&e, merge == Merge::Update)?;
+                    }
+                    Record::Attachment(r) => {
+                        counts.1 += 1;
+                        let merge = *m.attachments.get(index).ok_or_else(moved)?;
+                        if merge == Merge::Skip {
+                            return Ok(());
+                        }
+                        let a = v.attachment(index, r)?;
+                        let planned = &plan.attachments[index];
+                        if a.meta.id != planned.id
+                            || a.owner != planned.owner
+                            || a.updated_at != planned.updated_at
+                        {
+                            return Err(moved());
+                        }
+                        w.attachment(&a, merge == Merge::Update)?;
+                    }
+                    _ => return Ok(()),
+                }
+                ticker.tick();
+                Ok(())
+            },
+        )?;
+        if counts != (plan.entries.len(), plan.attachments.len()) {
+            return Err(moved());
+        }
+    }
+    for (i, merge) in each(&m.entries) {
+        let e = &plan.entries[i];
+        w.entry_links(
+            e.id,
+            &e.linked_entries,
+            &e.linked_cpd,
+            &e.linked_relationships,
+            merge == Merge::Update,
+        )?;
+        ticker.tick();
+    }
+    for (i, _) in each(&m.actions) {
+        w.action(&plan.actions[i])?;
+        ticker.tick();
+    }
+    ticker.finish();
+    Ok(())
+}
