@@ -2,7 +2,7 @@
 
 use super::{long_text, normalise_tags, optional_line, required_line, AttachmentMeta};
 use crate::error::{Error, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -32,50 +32,50 @@ string_enum! {
     }
 }
 
-/// One CPD activity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct CpdActivity {
-    /// The activity's id.
-    pub id: Uuid,
-    /// Its title.
-    pub title: String,
-    /// Its type.
-    pub activity_type: CpdType,
-    /// The day it started.
-    pub started_on: NaiveDate,
-    /// The day it ended, if it spanned several.
-    pub ended_on: Option<NaiveDate>,
-    /// Hours of CPD.
-    pub hours: f64,
-    /// Of those, hours spent actively participating (with others).
-    pub participatory_hours: f64,
-    /// Who provided it.
-    pub provider: Option<String>,
-    /// What it was.
-    pub description: String,
-    /// What was learnt.
-    pub outcomes: String,
-    /// How it changed practice.
-    pub impact: String,
-    /// How children or service users benefit.
-    pub benefit: String,
-    /// Notes on the evidence kept (certificates are attachments).
-    pub evidence: String,
-    /// Professional standards it addresses.
-    pub standards: Vec<String>,
-    /// Tags.
-    pub tags: Vec<String>,
-    /// Reflections linked to it.
-    pub linked_entries: Vec<Uuid>,
-    /// Evidence files.
-    pub attachments: Vec<AttachmentMeta>,
-    /// When created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// One CPD activity.
+    pub struct CpdActivity {
+        /// The activity's id.
+        pub id: Uuid,
+        /// Its title.
+        pub title: String,
+        /// Its type.
+        pub activity_type: CpdType,
+        /// The day it started.
+        pub started_on: NaiveDate,
+        /// The day it ended, if it spanned several.
+        pub ended_on: Option<NaiveDate>,
+        /// Hours of CPD.
+        pub hours: f64,
+        /// Of those, hours spent actively participating (with others).
+        pub participatory_hours: f64,
+        /// Who provided it.
+        pub provider: Option<String>,
+        /// What it was.
+        pub description: String,
+        /// What was learnt.
+        pub outcomes: String,
+        /// How it changed practice.
+        pub impact: String,
+        /// How children or service users benefit.
+        pub benefit: String,
+        /// Notes on the evidence kept (certificates are attachments).
+        pub evidence: String,
+        /// Professional standards it addresses.
+        pub standards: Vec<String>,
+        /// Tags.
+        pub tags: Vec<String>,
+        /// Reflections linked to it.
+        pub linked_entries: Vec<Uuid>,
+        /// Evidence files.
+        pub attachments: Vec<AttachmentMeta>,
+    }
+    stamps {
+        /// When created.
+        created_at,
+        /// When last changed.
+        updated_at,
+    }
 }
 
 /// What a person writes or changes in a CPD activity.

@@ -86,47 +86,46 @@ pub struct AttachmentMeta {
     pub created_at: DateTime<Utc>,
 }
 
-/// One piece of writing, with everything attached to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Entry {
-    /// The entry's id.
-    pub id: Uuid,
-    /// What kind of entry it is.
-    pub kind: EntryKind,
-    /// Its title.
-    pub title: String,
-    /// Its Markdown body.
-    pub body: String,
-    /// The day it is about.
-    pub occurred_on: NaiveDate,
-    /// The time of day it is about, when known.
-    pub occurred_time: Option<NaiveTime>,
-    /// The template it was written from.
-    pub template_id: Option<Uuid>,
-    /// Marked as important.
-    pub starred: bool,
-    /// Tags, in the order given.
-    pub tags: Vec<String>,
-    /// Session facts, when recorded.
-    pub session: Option<SessionFacts>,
-    /// Other entries this one links to.
-    pub linked_entries: Vec<Uuid>,
-    /// CPD activities this entry is evidence for.
-    pub linked_cpd: Vec<Uuid>,
-    /// Mentoring relationships this entry belongs to.
-    pub linked_relationships: Vec<Uuid>,
-    /// Files attached to it.
-    pub attachments: Vec<AttachmentMeta>,
-    /// When it was created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
-    /// When it was moved to the trash.
-    #[serde(with = "super::ts::option")]
-    pub deleted_at: Option<DateTime<Utc>>,
+stamped_record! {
+    /// One piece of writing, with everything attached to it.
+    pub struct Entry {
+        /// The entry's id.
+        pub id: Uuid,
+        /// What kind of entry it is.
+        pub kind: EntryKind,
+        /// Its title.
+        pub title: String,
+        /// Its Markdown body.
+        pub body: String,
+        /// The day it is about.
+        pub occurred_on: NaiveDate,
+        /// The time of day it is about, when known.
+        pub occurred_time: Option<NaiveTime>,
+        /// The template it was written from.
+        pub template_id: Option<Uuid>,
+        /// Marked as important.
+        pub starred: bool,
+        /// Tags, in the order given.
+        pub tags: Vec<String>,
+        /// Session facts, when recorded.
+        pub session: Option<SessionFacts>,
+        /// Other entries this one links to.
+        pub linked_entries: Vec<Uuid>,
+        /// CPD activities this entry is evidence for.
+        pub linked_cpd: Vec<Uuid>,
+        /// Mentoring relationships this entry belongs to.
+        pub linked_relationships: Vec<Uuid>,
+        /// Files attached to it.
+        pub attachments: Vec<AttachmentMeta>,
+    }
+    stamps {
+        /// When it was created.
+        created_at,
+        /// When it last changed.
+        updated_at,
+        /// When it was moved to the trash.
+        deleted_at,
+    }
 }
 
 /// What a person writes or changes in an entry; everything else is kept by the store.

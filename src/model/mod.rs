@@ -242,6 +242,43 @@ macro_rules! string_enum {
     };
 }
 
+/// Declares a record the journal keeps: a public struct with the derives every record has
+/// (serde for storage and exports, specta's `Type` for the desktop's bindings), whose fields
+/// end with the timestamps every record carries. The `stamps` block names them with their
+/// docs: `created_at` and `updated_at`, and for a record that can go to the trash,
+/// `deleted_at`; each is written in the canonical form of [`ts`].
+macro_rules! stamped_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($fields:tt)*
+        }
+        stamps {
+            $(#[$created:meta])* created_at,
+            $(#[$updated:meta])* updated_at,
+            $($(#[$deleted:meta])* deleted_at,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        pub struct $name {
+            $($fields)*
+            $(#[$created])*
+            #[serde(with = "crate::model::ts")]
+            pub created_at: chrono::DateTime<chrono::Utc>,
+            $(#[$updated])*
+            #[serde(with = "crate::model::ts")]
+            pub updated_at: chrono::DateTime<chrono::Utc>,
+            $(
+                $(#[$deleted])*
+                #[serde(with = "crate::model::ts::option")]
+                pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+            )?
+        }
+    };
+}
+
 mod cpd;
 mod entry;
 mod people;

@@ -2,32 +2,33 @@
 
 use super::{long_text, optional_line, required_line};
 use crate::error::{Error, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Someone in the journal owner's network (or the owner).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Person {
-    /// The person's id.
-    pub id: Uuid,
-    /// The name shown for them.
-    pub display_name: String,
-    /// How to reach them (email, phone), if noted.
-    pub contact: Option<String>,
-    /// Words for their role, e.g. "early-years music leader".
-    pub role_words: Option<String>,
-    /// This person is the journal's owner (their profile).
-    pub is_owner: bool,
-    /// Free notes.
-    pub notes: String,
-    /// When created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// Someone in the journal owner's network (or the owner).
+    #[derive(Eq)]
+    pub struct Person {
+        /// The person's id.
+        pub id: Uuid,
+        /// The name shown for them.
+        pub display_name: String,
+        /// How to reach them (email, phone), if noted.
+        pub contact: Option<String>,
+        /// Words for their role, e.g. "early-years music leader".
+        pub role_words: Option<String>,
+        /// This person is the journal's owner (their profile).
+        pub is_owner: bool,
+        /// Free notes.
+        pub notes: String,
+    }
+    stamps {
+        /// When created.
+        created_at,
+        /// When last changed.
+        updated_at,
+    }
 }
 
 /// What a person writes or changes about someone.
@@ -107,32 +108,33 @@ pub struct Member {
     pub role: Role,
 }
 
-/// A mentoring pair, a reciprocal peer pair, or a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Relationship {
-    /// The relationship's id.
-    pub id: Uuid,
-    /// Its shape.
-    pub kind: RelationshipKind,
-    /// Its name.
-    pub name: String,
-    /// Purpose and goals.
-    pub purpose: String,
-    /// When it began.
-    pub started_on: Option<NaiveDate>,
-    /// When it ended.
-    pub ended_on: Option<NaiveDate>,
-    /// Where it stands.
-    pub status: RelationshipStatus,
-    /// Who is in it.
-    pub members: Vec<Member>,
-    /// When created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// A mentoring pair, a reciprocal peer pair, or a group.
+    #[derive(Eq)]
+    pub struct Relationship {
+        /// The relationship's id.
+        pub id: Uuid,
+        /// Its shape.
+        pub kind: RelationshipKind,
+        /// Its name.
+        pub name: String,
+        /// Purpose and goals.
+        pub purpose: String,
+        /// When it began.
+        pub started_on: Option<NaiveDate>,
+        /// When it ended.
+        pub ended_on: Option<NaiveDate>,
+        /// Where it stands.
+        pub status: RelationshipStatus,
+        /// Who is in it.
+        pub members: Vec<Member>,
+    }
+    stamps {
+        /// When created.
+        created_at,
+        /// When last changed.
+        updated_at,
+    }
 }
 
 /// What a person writes or changes in a relationship.
@@ -217,28 +219,29 @@ impl RelationshipInput {
     }
 }
 
-/// A meeting inside a relationship.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct MentoringSession {
-    /// The session's id.
-    pub id: Uuid,
-    /// The relationship it belongs to.
-    pub relationship_id: Uuid,
-    /// The day it was held.
-    pub held_on: NaiveDate,
-    /// How long it lasted, in minutes.
-    pub duration_minutes: Option<u32>,
-    /// Notes (Markdown).
-    pub notes: String,
-    /// Who attended.
-    pub attendees: Vec<Uuid>,
-    /// When created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// A meeting inside a relationship.
+    #[derive(Eq)]
+    pub struct MentoringSession {
+        /// The session's id.
+        pub id: Uuid,
+        /// The relationship it belongs to.
+        pub relationship_id: Uuid,
+        /// The day it was held.
+        pub held_on: NaiveDate,
+        /// How long it lasted, in minutes.
+        pub duration_minutes: Option<u32>,
+        /// Notes (Markdown).
+        pub notes: String,
+        /// Who attended.
+        pub attendees: Vec<Uuid>,
+    }
+    stamps {
+        /// When created.
+        created_at,
+        /// When last changed.
+        updated_at,
+    }
 }
 
 /// What a person writes or changes in a session note.
@@ -308,34 +311,35 @@ string_enum! {
     }
 }
 
-/// Something to do: an action or a goal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Action {
-    /// The action's id.
-    pub id: Uuid,
-    /// What to do.
-    pub title: String,
-    /// More detail.
-    pub detail: String,
-    /// Who will do it.
-    pub owner_id: Option<Uuid>,
-    /// When it is due.
-    pub due_on: Option<NaiveDate>,
-    /// Where it stands.
-    pub status: ActionStatus,
-    /// Where it came from.
-    pub source: ActionSource,
-    /// The reflection it came from.
-    pub source_entry_id: Option<Uuid>,
-    /// The mentoring session it was agreed in.
-    pub source_session_id: Option<Uuid>,
-    /// When created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// Something to do: an action or a goal.
+    #[derive(Eq)]
+    pub struct Action {
+        /// The action's id.
+        pub id: Uuid,
+        /// What to do.
+        pub title: String,
+        /// More detail.
+        pub detail: String,
+        /// Who will do it.
+        pub owner_id: Option<Uuid>,
+        /// When it is due.
+        pub due_on: Option<NaiveDate>,
+        /// Where it stands.
+        pub status: ActionStatus,
+        /// Where it came from.
+        pub source: ActionSource,
+        /// The reflection it came from.
+        pub source_entry_id: Option<Uuid>,
+        /// The mentoring session it was agreed in.
+        pub source_session_id: Option<Uuid>,
+    }
+    stamps {
+        /// When created.
+        created_at,
+        /// When last changed.
+        updated_at,
+    }
 }
 
 /// What a person writes or changes in an action.

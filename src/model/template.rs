@@ -2,7 +2,6 @@
 
 use super::{optional_line, required_line, EntryKind};
 use crate::error::{Error, Result};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -18,30 +17,31 @@ pub struct Prompt {
     pub guidance: Vec<String>,
 }
 
-/// A reflection framework or a user's own template.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Template {
-    /// The template's id (fixed for built-ins).
-    pub id: Uuid,
-    /// A short stable name for the command line, e.g. `gibbs`.
-    pub key: String,
-    /// Its display name.
-    pub name: String,
-    /// When to use it.
-    pub description: String,
-    /// The kind of entry it starts.
-    pub kind: EntryKind,
-    /// Shipped with Reprise (read-only; copy it to change it).
-    pub builtin: bool,
-    /// Its prompts, in order.
-    pub prompts: Vec<Prompt>,
-    /// When it was created.
-    #[serde(with = "super::ts")]
-    pub created_at: DateTime<Utc>,
-    /// When it last changed.
-    #[serde(with = "super::ts")]
-    pub updated_at: DateTime<Utc>,
+stamped_record! {
+    /// A reflection framework or a user's own template.
+    #[derive(Eq)]
+    pub struct Template {
+        /// The template's id (fixed for built-ins).
+        pub id: Uuid,
+        /// A short stable name for the command line, e.g. `gibbs`.
+        pub key: String,
+        /// Its display name.
+        pub name: String,
+        /// When to use it.
+        pub description: String,
+        /// The kind of entry it starts.
+        pub kind: EntryKind,
+        /// Shipped with Reprise (read-only; copy it to change it).
+        pub builtin: bool,
+        /// Its prompts, in order.
+        pub prompts: Vec<Prompt>,
+    }
+    stamps {
+        /// When it was created.
+        created_at,
+        /// When it last changed.
+        updated_at,
+    }
 }
 
 impl Template {
