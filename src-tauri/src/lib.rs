@@ -19,6 +19,8 @@ pub mod rendering;
 pub mod state;
 
 #[cfg(test)]
+mod fixture;
+#[cfg(test)]
 mod security_tests;
 
 use tauri::Manager;

@@ -92,7 +92,7 @@ impl Format {
             Format::Markdown => {
                 "A folder of Markdown files with front matter, for any notes app or text editor."
             }
-            Format::JrnlJson => "The file jrnl writes with `jrnl --format json`.",
+            Format::JrnlJson => "The JSON file that jrnl writes with its --format json option.",
         }
     }
 

@@ -918,3 +918,56 @@ fn people_sessions_relationships_and_actions_can_be_changed_and_deleted_safely()
     j.store.delete_action(action.id).unwrap();
     assert!(j.store.list_actions().unwrap().is_empty());
 }
+
+#[test]
+fn a_new_entry_from_a_template_starts_with_one_heading_per_prompt_and_its_kind() {
+    let j = Journal::new();
+    let gibbs = j.store.get_template("gibbs").unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let input = EntryInput::starting(EntryKind::QuickNote, Some(&gibbs), day);
+    assert_eq!(input.kind, gibbs.kind, "the template's kind wins");
+    assert_eq!(input.template_id, Some(gibbs.id));
+    assert_eq!(input.occurred_on, Some(day));
+    let expected: String = gibbs
+        .prompts
+        .iter()
+        .map(|p| format!("## {}\n\n\n", p.heading))
+        .collect();
+    assert_eq!(input.body, expected);
+    assert!(!gibbs.prompts.is_empty());
+}
+
+#[test]
+fn a_blank_session_record_starts_with_empty_session_facts_and_others_without() {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let record = EntryInput::starting(EntryKind::SessionRecord, None, day);
+    assert_eq!(record.session, Some(SessionFacts::default()));
+    assert_eq!(record.body, "");
+    let note = EntryInput::starting(EntryKind::QuickNote, None, day);
+    assert_eq!(note.session, None);
+    assert_eq!(note.template_id, None);
+}
+
+#[test]
+fn a_saved_entry_s_row_has_the_excerpt_the_next_listing_shows() {
+    let j = Journal::new();
+    let body = format!(
+        "## What?\n\nWe **sang** the [hello song](https://x.test).\n\n- one\n- two\n\n{}",
+        "long words ".repeat(200)
+    );
+    let e = j
+        .store
+        .create_entry(&entry("Songs", &body, "2026-11-22", &[]))
+        .unwrap();
+    let saved = j.store.summarise(&e).unwrap();
+    assert!(
+        saved
+            .excerpt
+            .starts_with("What? We sang the hello song. one two"),
+        "{}",
+        saved.excerpt
+    );
+    assert!(!saved.excerpt.contains("**") && !saved.excerpt.contains("https"));
+    let listed = j.store.list_entries(&EntryFilter::default()).unwrap();
+    assert_eq!(listed.items[0], saved);
+}

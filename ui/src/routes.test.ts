@@ -180,7 +180,7 @@ describe("the app's views", () => {
     await startApp();
     press("Mod+K");
     await fireEvent.mouseDown(await screen.findByTestId("palette-command-export"));
-    await waitFor(() => expect(document.activeElement?.getAttribute("data-testid")).toBe("export-json"), { timeout: 3000 });
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-testid")).toBe("export-reprise-json"), { timeout: 3000 });
     expect(shownView()).toBe("Settings");
     expect(scrolled.mock.contexts.map((el) => (el as Element).id)).toContain("exchange");
     scrolled.mockRestore();

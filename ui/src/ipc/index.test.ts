@@ -40,7 +40,7 @@ describe("the ipc wrapper", () => {
 
   it("returns null data as null (commands without a value, cancelled dialogs)", async () => {
     answers.value = { status: "ok", data: null };
-    await expect(ipc.exportJournal("json")).resolves.toBeNull();
+    await expect(ipc.exportJournal("reprise-json")).resolves.toBeNull();
   });
 
   it("throws an IpcError with the kind and message of an error result", async () => {
@@ -80,7 +80,10 @@ describe("unwrap and toIpcError", () => {
 
   it("unwrap a Result promise", async () => {
     await expect(unwrap(Promise.resolve({ status: "ok" as const, data: 3 }))).resolves.toBe(3);
-    await expect(unwrap(Promise.resolve({ status: "error" as const, error: { kind: "Invalid", message: "invalid title: empty" } }))).rejects.toBeInstanceOf(IpcError);
+    await expect(unwrap(Promise.resolve({ status: "error" as const, error: { kind: "Invalid", message: "must not be empty", field: "title" } }))).rejects.toMatchObject({
+      kind: "Invalid",
+      field: "title",
+    });
   });
 });
 

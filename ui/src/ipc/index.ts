@@ -1,7 +1,7 @@
 // The UI's only door to Rust.
 //
 // `bindings.ts` is generated from the Rust commands (tauri-specta): every fallible command
-// resolves to `{status: "ok", data} | {status: "error", error: {kind, message}}`. Feature code
+// resolves to `{status: "ok", data} | {status: "error", error: {kind, message, field}}`. Feature code
 // should not branch on that shape at every call site, so this wrapper unwraps `data` and
 // throws an `IpcError` for every failure — the error object from Rust, a rejected invoke, or
 // anything else — so a caller has one `try/catch` and one type to show.
@@ -24,12 +24,16 @@ import type {
   EntryInput,
   EntryKind,
   EntrySummary,
+  ErrorKind,
   ExportSummary,
+  Format,
+  FormatInfo,
   ImportReport,
   Page,
   Person,
   PersonInput,
   Prompt,
+  SavedEntry,
   SearchHit,
   SearchRequest,
   SessionFacts,
@@ -47,12 +51,16 @@ export type {
   EntryInput,
   EntryKind,
   EntrySummary,
+  ErrorKind,
   ExportSummary,
+  Format,
+  FormatInfo,
   ImportReport,
   Page,
   Person,
   PersonInput,
   Prompt,
+  SavedEntry,
   SearchHit,
   SearchRequest,
   SessionFacts,
@@ -65,34 +73,17 @@ export type {
 export type Theme = AppInfo["theme"];
 /** How far a running export or import has got (the `exchangeProgress` event). */
 export type Progress = Parameters<Parameters<typeof events.exchangeProgress.listen>[0]>[0]["payload"];
-export type ExportFormat = Parameters<typeof commands.exportJournal>[0];
-export type ImportFormat = Parameters<typeof commands.importJournal>[0];
-
-/** The kinds of failure the core reports (others may appear; treat unknown kinds as Internal). */
-export type IpcErrorKind =
-  | "NotFound"
-  | "Invalid"
-  | "Query"
-  | "Import"
-  | "SchemaTooNew"
-  | "NotAJournal"
-  | "Damaged"
-  | "Busy"
-  | "TooLarge"
-  | "DiskFull"
-  | "Storage"
-  | "Io"
-  | "Cancelled"
-  | "Internal";
-
 /** A failure reported by the core (or by the bridge to it), with a kind to branch on. */
 export class IpcError extends Error {
-  readonly kind: string;
+  readonly kind: ErrorKind;
+  /** For `Invalid`, the field that was wrong, as the model names it. */
+  readonly field: string | null;
 
-  constructor(kind: string, message: string) {
+  constructor(kind: ErrorKind, message: string, field: string | null = null) {
     super(message);
     this.name = "IpcError";
     this.kind = kind;
+    this.field = field;
   }
 }
 
@@ -100,8 +91,10 @@ export class IpcError extends Error {
 export function toIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (typeof e === "object" && e !== null) {
-    const o = e as { kind?: unknown; message?: unknown };
-    if (typeof o.kind === "string" && typeof o.message === "string") return new IpcError(o.kind, o.message);
+    const o = e as { kind?: unknown; message?: unknown; field?: unknown };
+    // The shape of the generated `IpcError`: its kind is one of the core's `ErrorKind`s.
+    if (typeof o.kind === "string" && typeof o.message === "string")
+      return new IpcError(o.kind as ErrorKind, o.message, typeof o.field === "string" ? o.field : null);
   }
   if (e instanceof Error) return new IpcError("Internal", e.message);
   if (typeof e === "string") return new IpcError("Internal", e);
@@ -180,6 +173,7 @@ export const setOwner = (input: PersonInput) => call((c) => c.setOwner(input));
 export const listEntries = (filter: EntryFilter) => call((c) => c.listEntries(filter));
 export const countEntries = (filter: EntryFilter) => call((c) => c.countEntries(filter));
 export const getEntry = (id: string) => call((c) => c.getEntry(id));
+export const newEntryInput = (kind: EntryKind, templateId: string | null) => call((c) => c.newEntryInput(kind, templateId));
 export const createEntry = (input: EntryInput) => call((c) => c.createEntry(input));
 export const updateEntry = (id: string, input: EntryInput) => call((c) => c.updateEntry(id, input));
 export const trashEntry = (id: string) => call((c) => c.trashEntry(id));
@@ -221,8 +215,9 @@ export function attachmentUrl(id: string): string {
 
 // Exchange (Rust opens the native save/open dialog; `null` means the person cancelled)
 
-export const exportJournal = (format: ExportFormat) => call((c) => c.exportJournal(format));
-export const importJournal = (format: ImportFormat) => call((c) => c.importJournal(format));
+export const exchangeFormats = () => call((c) => c.exchangeFormats());
+export const exportJournal = (format: Format) => call((c) => c.exportJournal(format));
+export const importJournal = (format: Format) => call((c) => c.importJournal(format));
 export const openExternal = (url: string) => call((c) => c.openExternal(url));
 
 /** Calls `handler` with each progress report of a running export or import. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntrySummary } from "../ipc";
-import { blankInput, plainExcerpt, upsertSorted } from "./entries";
+import { blankInput, upsertSorted } from "./entries";
 
 const s = (id: string, occurred_on: string): EntrySummary => ({
   id,
@@ -34,11 +34,6 @@ describe("keeping a timeline in step with a save", () => {
 });
 
 describe("entry text helpers", () => {
-  it("makes a plain excerpt without Markdown marks", () => {
-    expect(plainExcerpt("## What?\n\nWe **sang** the [hello song](https://x.test).\n\n- one\n- two")).toBe("What? We sang the hello song. one two");
-    expect(plainExcerpt("a".repeat(300), 10)).toBe("aaaaaaaaa…");
-  });
-
   it("starts session records with empty session facts and others without", () => {
     expect(blankInput("session_record", "2026-11-22").session).toEqual({
       setting: null,

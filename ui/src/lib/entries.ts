@@ -45,34 +45,6 @@ export function sameInput(a: EntryInput, b: EntryInput): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A plain-text excerpt of Markdown for a timeline row until the core lists it again. */
-export function plainExcerpt(markdown: string, max = 200): string {
-  const text = markdown
-    .replace(/```[\s\S]*?```/g, " ")
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, "")
-    .replace(/[*_`~]+/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-}
-
-export function summaryFromEntry(e: Entry, templateName: string | null): EntrySummary {
-  return {
-    id: e.id,
-    kind: e.kind,
-    title: e.title,
-    occurred_on: e.occurred_on,
-    template_name: templateName,
-    tags: [...e.tags],
-    excerpt: plainExcerpt(e.body),
-    starred: e.starred,
-    updated_at: e.updated_at,
-    deleted_at: e.deleted_at,
-  };
-}
-
 /** Newest first: by day, then by id (UUIDv7 ids sort by creation), as the core orders them. */
 function before(a: EntrySummary, b: EntrySummary): boolean {
   return a.occurred_on === b.occurred_on ? a.id > b.id : a.occurred_on > b.occurred_on;

@@ -12,7 +12,8 @@ describe("errors in plain words", () => {
   });
 
   it("finds the field an Invalid error names", () => {
-    expect(invalidField(new IpcError("Invalid", "invalid session.participants: 200000 is more than 100000"))).toBe("session.participants");
+    expect(invalidField(new IpcError("Invalid", "200000 is more than 100000", "session.participants"))).toBe("session.participants");
+    expect(invalidField({ kind: "Invalid", message: "must not be empty", field: "title" })).toBe("title");
     expect(invalidField(new IpcError("Storage", "invalid title: x"))).toBeNull();
   });
 
@@ -24,7 +25,7 @@ describe("errors in plain words", () => {
 
 describe("Invalid errors", () => {
   it("name the field the way the form labels it", () => {
-    expect(describeError(new IpcError("Invalid", "invalid session.participants: 200000 is more than 100000"))).toBe("Participants: 200000 is more than 100000");
-    expect(describeError(new IpcError("Invalid", "invalid something_new: nope"))).toBe("Invalid something_new: nope");
+    expect(describeError(new IpcError("Invalid", "200000 is more than 100000", "session.participants"))).toBe("Participants: 200000 is more than 100000");
+    expect(describeError(new IpcError("Invalid", "nope", "something_new"))).toBe("Something new: nope");
   });
 });

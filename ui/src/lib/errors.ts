@@ -1,10 +1,9 @@
 // Errors in plain words, next to what caused them.
 
-import { toIpcError } from "../ipc";
+import { toIpcError, type ErrorKind } from "../ipc";
 
-const REPLACEMENTS: Record<string, string> = {
+const REPLACEMENTS: Partial<Record<ErrorKind, string>> = {
   DiskFull: "The disk is full. Your text is still here; free some space, then try again.",
-  Cancelled: "Cancelled.",
 };
 
 /** Names the core gives fields, as the form labels them. */
@@ -36,18 +35,15 @@ export function describeError(e: unknown): string {
   const replacement = REPLACEMENTS[err.kind];
   if (replacement) return replacement;
   const message = err.message.trim() || "something went wrong";
-  if (err.kind === "Invalid") {
-    const m = /^invalid ([\w.[\]]+):\s*(.*)$/s.exec(message);
-    const label = m?.[1] !== undefined ? FIELD_LABELS[m[1]] : undefined;
-    if (m && label) return `${label}: ${m[2] ?? ""}`;
+  if (err.kind === "Invalid" && err.field) {
+    const label = FIELD_LABELS[err.field] ?? capitalise(err.field.replace(/[._]/g, " "));
+    return `${label}: ${message}`;
   }
   return capitalise(message);
 }
 
-/** The field an `Invalid` error names ("invalid session.participants: …" → "session.participants"). */
+/** The field an `Invalid` error names, as the model names it (e.g. "session.participants"). */
 export function invalidField(e: unknown): string | null {
   const err = toIpcError(e);
-  if (err.kind !== "Invalid") return null;
-  const m = /^invalid ([\w.[\]]+):/.exec(err.message);
-  return m?.[1] ?? null;
+  return err.kind === "Invalid" ? err.field : null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findPromptHeadings, scaffold } from "./prompts";
+import { findPromptHeadings } from "./prompts";
 
 const prompts = [
   { heading: "Description", guidance: ["What happened?"] },
@@ -8,10 +8,6 @@ const prompts = [
 ];
 
 describe("template prompts in an entry", () => {
-  it("starts a body with one level-two heading per prompt and nothing else", () => {
-    expect(scaffold(prompts)).toBe("## Description\n\n\n## Feelings\n\n\n## No hints\n\n\n");
-  });
-
   it("finds the headings that match prompts, ignoring case and spacing", () => {
     const lines = ["## description", "text", "##   Feelings  ", "", "## Something else"];
     expect(findPromptHeadings(lines, prompts)).toEqual([

@@ -1,13 +1,9 @@
-// A template's prompts inside an entry body. The body holds only `## Heading` lines; the
+// A template's prompts inside an entry body. The body holds only `## Heading` lines (the core
+// writes them when a new entry starts from a template); the
 // guidance questions are shown beside matching headings by the editor and never written into
 // the Markdown, so an entry reads well anywhere.
 
 import type { Prompt } from "../ipc";
-
-/** The Markdown a new entry from a template starts with (the same as the core's scaffold). */
-export function scaffold(prompts: readonly Prompt[]): string {
-  return prompts.map((p) => `## ${p.heading}\n\n\n`).join("");
-}
 
 const norm = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
 

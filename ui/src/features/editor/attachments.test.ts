@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AttachmentMeta, Entry } from "../../ipc";
 
-const failing = vi.hoisted(() => ({ kind: null as string | null }));
+const failing = vi.hoisted(() => ({ kind: null as import("../../ipc").ErrorKind | null }));
 
 vi.mock("../../ipc", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../ipc")>();

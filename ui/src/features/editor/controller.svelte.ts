@@ -2,17 +2,14 @@
 // first; when that fails the editor stays put so the unsaved text is never dropped (D4).
 
 import * as ipc from "../../ipc";
-import type { Entry, EntryInput, EntryKind, Template } from "../../ipc";
+import type { Entry, EntryInput, EntryKind, SavedEntry, Template } from "../../ipc";
 import { showEditor } from "../../lib/app.svelte";
-import { localToday } from "../../lib/dates";
-import { blankInput } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
-import { scaffold } from "../../lib/prompts";
 import { showToast } from "../../lib/toasts.svelte";
 import { bumpData, loadTags, templateById } from "../journal/journal.svelte";
 import { EditorSession } from "./session.svelte";
 
-type CommitListener = (entry: Entry, created: boolean) => void;
+type CommitListener = (saved: SavedEntry, created: boolean) => void;
 
 export const editor = $state({
   session: null as EditorSession | null,
@@ -29,8 +26,8 @@ export function onEntryCommitted(listener: CommitListener): () => void {
 }
 
 let tagsTimer: ReturnType<typeof setTimeout> | null = null;
-function committed(entry: Entry, created: boolean): void {
-  for (const l of listeners) l(entry, created);
+function committed(saved: SavedEntry, created: boolean): void {
+  for (const l of listeners) l(saved, created);
   if (created) bumpData();
   if (tagsTimer) clearTimeout(tagsTimer);
   tagsTimer = setTimeout(() => void loadTags(), 800);
@@ -79,11 +76,12 @@ export async function openEntry(id: string): Promise<void> {
 /** Starts an unsaved entry: from a template, or a blank quick note / session record. */
 export async function startNew(kind: EntryKind, template: Template | null = null): Promise<boolean> {
   if (!(await leaveCurrent())) return false;
-  const input = blankInput(template?.kind ?? kind, localToday());
-  if (template) {
-    input.template_id = template.id;
-    input.body = scaffold(template.prompts);
-    if (input.kind === "session_record" && !input.session) input.session = blankInput("session_record", "").session;
+  let input: EntryInput;
+  try {
+    input = await ipc.newEntryInput(template?.kind ?? kind, template?.id ?? null);
+  } catch (e) {
+    showToast(`A new entry could not be started: ${describeError(e)}`, { kind: "error" });
+    return false;
   }
   editor.error = null;
   editor.session = session({ input, template });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Entry, EntryInput } from "../../ipc";
+import type { Entry, EntryInput, SavedEntry } from "../../ipc";
 
 const failing = vi.hoisted(() => ({ trash: false, restore: false }));
 
@@ -16,11 +16,18 @@ vi.mock("../../ipc", async (importOriginal) => {
     updated_at: "2026-11-22T10:00:00Z",
     deleted_at: null,
   });
+  // What the core answers a save with: the entry and its timeline row.
+  const saved = (id: string, input: EntryInput): SavedEntry => {
+    const e = entry(id, input);
+    const { body: _b, occurred_time: _t, template_id: _i, session: _s, linked_entries: _l, linked_cpd: _c, linked_relationships: _r, attachments: _a, created_at: _ca, ...row } = e;
+    return { entry: e, summary: { ...row, template_name: null, excerpt: input.body } };
+  };
   const storage = () => Promise.reject(new real.IpcError("Storage", "storage: disk I/O error"));
   return {
     ...real,
-    createEntry: vi.fn((input: EntryInput) => Promise.resolve(entry("e1", input))),
-    updateEntry: vi.fn((id: string, input: EntryInput) => Promise.resolve(entry(id, input))),
+    createEntry: vi.fn((input: EntryInput) => Promise.resolve(saved("e1", input))),
+    updateEntry: vi.fn((id: string, input: EntryInput) => Promise.resolve(saved(id, input))),
+    newEntryInput: vi.fn((kind: EntryInput["kind"]) => Promise.resolve(blankInput(kind, "2026-11-22"))),
     getEntry: vi.fn((id: string) => Promise.resolve(entry(id, { ...blankInput("quick_note", "2026-11-22"), title: "Rounds" }))),
     saveDraft: vi.fn(() => Promise.resolve(null)),
     discardDraft: vi.fn(() => Promise.resolve(null)),

@@ -7,7 +7,7 @@
 // so a crash between the two loses nothing. A draft is discarded once its content is committed.
 
 import * as ipc from "../../ipc";
-import type { AttachmentMeta, Entry, EntryInput, Template } from "../../ipc";
+import type { AttachmentMeta, Entry, EntryInput, SavedEntry, Template } from "../../ipc";
 import { Autosaver, type SaveState } from "../../lib/autosave";
 import { debounce } from "../../lib/debounce";
 import { describeError, invalidField } from "../../lib/errors";
@@ -22,7 +22,8 @@ export interface SessionOptions {
   input?: EntryInput;
   template?: Template | null;
   draftKey?: string;
-  onCommitted: (entry: Entry, created: boolean) => void;
+  /** Told of each commit, with the timeline row the core made for it. */
+  onCommitted: (saved: SavedEntry, created: boolean) => void;
 }
 
 function newDraftKey(): string {
@@ -110,15 +111,16 @@ export class EditorSession {
   private async persist(content: EntryInput): Promise<void> {
     const created = this.entryId === null;
     const at = this.changes;
-    let entry: Entry;
+    let saved: SavedEntry;
     try {
-      entry = this.entryId === null ? await ipc.createEntry(content) : await ipc.updateEntry(this.entryId, content);
+      saved = this.entryId === null ? await ipc.createEntry(content) : await ipc.updateEntry(this.entryId, content);
     } catch (e) {
       const field = invalidField(e);
       this.fieldError = field ? { field, message: describeError(e) } : null;
       throw e;
     }
     this.fieldError = null;
+    const entry = saved.entry;
     this.entryId = entry.id;
     this.entry = entry;
     this.attachments = entry.attachments;
@@ -130,7 +132,7 @@ export class EditorSession {
       // Typing went on during the first save; its draft moves from the key to the entry.
       void this.dropDraft(null);
     }
-    this.onCommitted(entry, created);
+    this.onCommitted(saved, created);
   }
 
   private async writeDraft(content: EntryInput): Promise<void> {

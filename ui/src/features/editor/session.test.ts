@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Entry, EntryInput } from "../../ipc";
+import type { Entry, EntryInput, SavedEntry } from "../../ipc";
 
 const calls = vi.hoisted(() => [] as string[]);
 const failing = vi.hoisted(() => ({ save: false }));
@@ -16,11 +16,17 @@ vi.mock("../../ipc", async (importOriginal) => {
     updated_at: "2026-11-22T10:00:00Z",
     deleted_at: null,
   });
+  // What the core answers a save with: the entry and its timeline row.
+  const saved = (id: string, input: EntryInput): SavedEntry => {
+    const e = entry(id, input);
+    const { body: _b, occurred_time: _t, template_id: _i, session: _s, linked_entries: _l, linked_cpd: _c, linked_relationships: _r, attachments: _a, created_at: _ca, ...row } = e;
+    return { entry: e, summary: { ...row, template_name: null, excerpt: input.body } };
+  };
   const fail = () => Promise.reject(new real.IpcError("DiskFull", "storage: database or disk is full"));
   return {
     ...real,
-    createEntry: vi.fn((input: EntryInput) => (calls.push(`create ${input.body}`), failing.save ? fail() : Promise.resolve(entry("e1", input)))),
-    updateEntry: vi.fn((id: string, input: EntryInput) => (calls.push(`update ${id} ${input.body}`), failing.save ? fail() : Promise.resolve(entry(id, input)))),
+    createEntry: vi.fn((input: EntryInput) => (calls.push(`create ${input.body}`), failing.save ? fail() : Promise.resolve(saved("e1", input)))),
+    updateEntry: vi.fn((id: string, input: EntryInput) => (calls.push(`update ${id} ${input.body}`), failing.save ? fail() : Promise.resolve(saved(id, input)))),
     saveDraft: vi.fn((id: string | null, key: string, c: EntryInput) => (calls.push(`draft ${id ?? key} ${c.body}`), Promise.resolve(null))),
     discardDraft: vi.fn((id: string | null, key: string) => (calls.push(`discard ${id ?? key}`), Promise.resolve(null))),
   };
@@ -75,7 +81,7 @@ describe("an editor session", () => {
 
   it("shows an Invalid error beside the field it names", async () => {
     const ipc = await import("../../ipc");
-    vi.mocked(ipc.createEntry).mockRejectedValueOnce(new ipc.IpcError("Invalid", "invalid session.participants: 200000 is more than 100000"));
+    vi.mocked(ipc.createEntry).mockRejectedValueOnce(new ipc.IpcError("Invalid", "200000 is more than 100000", "session.participants"));
     const s = fresh();
     s.change({ body: "x" });
     await s.flush();

@@ -2,8 +2,8 @@
 // entries matching the filter. Responses from an older filter are dropped.
 
 import * as ipc from "../../ipc";
-import type { Entry, EntrySummary } from "../../ipc";
-import { summaryFromEntry, upsertSorted } from "../../lib/entries";
+import type { EntrySummary, SavedEntry } from "../../ipc";
+import { upsertSorted } from "../../lib/entries";
 import { describeError } from "../../lib/errors";
 import { toEntryFilter, type FilterState } from "../../lib/filters";
 import { templateById } from "./journal.svelte";
@@ -96,8 +96,7 @@ export class EntryList {
   }
 
   /** Keeps a row in step with an entry the editor committed (unfiltered timelines only). */
-  applyCommitted(entry: Entry, matchesFilter: boolean): void {
-    const s = summaryFromEntry(entry, templateById(entry.template_id)?.name ?? null);
+  applyCommitted({ entry, summary: s }: SavedEntry, matchesFilter: boolean): void {
     if (!matchesFilter) {
       this.items = this.items.filter((i) => i.id !== entry.id);
       return;

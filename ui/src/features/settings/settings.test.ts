@@ -30,7 +30,7 @@ describe("the Settings page", () => {
     Element.prototype.scrollIntoView = scrolled;
     app.section = "exchange";
     render(Settings);
-    await waitFor(() => expect(document.activeElement?.getAttribute("data-testid")).toBe("export-json"));
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-testid")).toBe("export-reprise-json"));
     expect(screen.getByTestId("profile-name")).toBeTruthy();
     expect(scrolled.mock.contexts.map((el) => (el as Element).id)).toEqual(["exchange"]);
   });
