@@ -77,9 +77,10 @@ e2e: build $(TAURI_DRIVER) $(VENV)/bin/pytest
 
 test: check rust-test ui-test e2e
 
-## Regenerate ui/src/ipc/bindings.ts from the Rust commands.
+## Regenerate ui/src/ipc/bindings.ts from the Rust commands, and the browser preview's
+## ui/src/ipc/fixture.json from what the core answers.
 bindings: deps ui
-	REPRISE_WRITE_BINDINGS=1 $(CARGO) test -p reprise-desktop --lib typescript_bindings_are_up_to_date
+	REPRISE_WRITE_BINDINGS=1 $(CARGO) test -p reprise-desktop --lib -- typescript_bindings_are_up_to_date the_ui_fixture_is_what_the_core_answers
 
 ## Benchmarks at 50,000 entries; results go in docs/PERFORMANCE.md by hand.
 bench: deps ui $(TAURI_DRIVER) $(VENV)/bin/pytest
