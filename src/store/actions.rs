@@ -19,28 +19,17 @@ record!(
     edited from ActionInput [
         title, detail, owner_id, due_on, status, source, source_entry_id, source_session_id
     ] |_old| {},
-    saved by upsert_action
+    saved by upsert_action,
+    /// Records an action or goal.
+    created by create_action,
+    /// Changes an action (e.g. marks it done).
+    updated by update_action
 );
 
 impl Store {
-    /// Records an action or goal.
-    pub fn create_action(&self, input: &ActionInput) -> Result<Action> {
-        row::create(self, input)
-    }
-
-    /// Changes an action (e.g. marks it done).
-    pub fn update_action(&self, id: Uuid, input: &ActionInput) -> Result<Action> {
-        row::update(self, id, input)
-    }
-
     /// Deletes an action.
     pub fn delete_action(&self, id: Uuid) -> Result<()> {
-        self.write(|tx| {
-            row::load::<Action>(tx, id)?;
-            tx.prepare_cached("DELETE FROM actions WHERE id = ?1")?
-                .execute([id.to_string()])?;
-            Ok(())
-        })
+        self.write(|tx| row::delete::<Action>(tx, id))
     }
 
     /// Actions, open ones first by due date.

@@ -24,23 +24,17 @@ record!(
         description, outcomes, impact, benefit, evidence, standards, tags, linked_entries
     ] |_old| { attachments: Vec::new() },
     saved by upsert_cpd,
-    loaded by load_cpd
-);
-
-impl Store {
+    loaded by load_cpd,
     /// Logs a CPD activity.
     ///
     /// # Errors
     /// [`Error::Invalid`] for a bad field; [`Error::NotFound`] for a link to a missing entry.
-    pub fn create_cpd(&self, input: &CpdInput) -> Result<CpdActivity> {
-        row::create(self, input)
-    }
-
+    created by create_cpd,
     /// Changes a CPD activity.
-    pub fn update_cpd(&self, id: Uuid, input: &CpdInput) -> Result<CpdActivity> {
-        row::update(self, id, input)
-    }
+    updated by update_cpd
+);
 
+impl Store {
     /// One CPD activity.
     pub fn get_cpd(&self, id: Uuid) -> Result<CpdActivity> {
         self.read(|tx| load_cpd(tx, id))
@@ -49,15 +43,7 @@ impl Store {
     /// Deletes a CPD activity (links from entries go; the entries stay).
     pub fn delete_cpd(&self, id: Uuid) -> Result<()> {
         self.write(|tx| {
-            let n = tx
-                .prepare_cached("DELETE FROM cpd_activities WHERE id = ?1")?
-                .execute([id.to_string()])?;
-            if n == 0 {
-                return Err(Error::NotFound {
-                    entity: "CPD activity",
-                    id: id.to_string(),
-                });
-            }
+            row::delete::<CpdActivity>(tx, id)?;
             drop_unused_tags(tx)
         })
     }

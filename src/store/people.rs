@@ -16,20 +16,14 @@ record!(
     edited from PersonInput [display_name, contact, role_words, notes] |old| {
         is_owner: old.is_some_and(|o| o.is_owner),
     },
-    saved by upsert_person
+    saved by upsert_person,
+    /// Adds a person to the network.
+    created by create_person,
+    /// Changes what is noted about a person.
+    updated by update_person
 );
 
 impl Store {
-    /// Adds a person to the network.
-    pub fn create_person(&self, input: &PersonInput) -> Result<Person> {
-        row::create(self, input)
-    }
-
-    /// Changes what is noted about a person.
-    pub fn update_person(&self, id: Uuid, input: &PersonInput) -> Result<Person> {
-        row::update(self, id, input)
-    }
-
     /// The journal owner's profile, if it has been set up.
     pub fn owner(&self) -> Result<Option<Person>> {
         self.read(owner)
@@ -83,8 +77,7 @@ impl Store {
                     format!("{} is in a relationship or a session's attendance; remove them there first", p.display_name),
                 ));
             }
-            tx.prepare_cached("DELETE FROM people WHERE id = ?1")?.execute([id.to_string()])?;
-            Ok(())
+            row::delete::<Person>(tx, id)
         })
     }
 }

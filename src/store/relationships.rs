@@ -5,7 +5,8 @@ use super::row::{self, col_parse, col_uuid, exists};
 use super::Store;
 use crate::error::Result;
 use crate::model::{Member, Relationship, RelationshipInput};
-use rusqlite::{params, Row, Transaction};
+use rusqlite::types::Value;
+use rusqlite::{Row, Transaction};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -17,27 +18,21 @@ record!(
     empty [members],
     edited from RelationshipInput [kind, name, purpose, started_on, ended_on, status, members] |_old| {},
     saved by upsert_relationship,
-    loaded by load_relationship
+    loaded by load_relationship,
+    /// Creates a relationship.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] when the roles do not fit its shape;
+    /// [`crate::Error::NotFound`] for an unknown member.
+    created by create_relationship,
+    /// Changes a relationship.
+    updated by update_relationship
 );
 
 /// The members of every relationship (or of one), in their order.
 const MEMBERS: &str = "SELECT relationship_id, person_id, role FROM relationship_members";
 
 impl Store {
-    /// Creates a relationship.
-    ///
-    /// # Errors
-    /// [`crate::Error::Invalid`] when the roles do not fit its shape;
-    /// [`crate::Error::NotFound`] for an unknown member.
-    pub fn create_relationship(&self, input: &RelationshipInput) -> Result<Relationship> {
-        row::create(self, input)
-    }
-
-    /// Changes a relationship.
-    pub fn update_relationship(&self, id: Uuid, input: &RelationshipInput) -> Result<Relationship> {
-        row::update(self, id, input)
-    }
-
     /// Every relationship, active first, then by name.
     pub fn list_relationships(&self) -> Result<Vec<Relationship>> {
         self.read(|tx| {
@@ -58,12 +53,7 @@ impl Store {
 
     /// Deletes a relationship with its session notes; actions agreed in them keep their text.
     pub fn delete_relationship(&self, id: Uuid) -> Result<()> {
-        self.write(|tx| {
-            load_relationship(tx, id)?;
-            tx.prepare_cached("DELETE FROM relationships WHERE id = ?1")?
-                .execute([id.to_string()])?;
-            Ok(())
-        })
+        self.write(|tx| row::delete::<Relationship>(tx, id))
     }
 }
 
@@ -83,14 +73,18 @@ pub(crate) fn upsert_relationship(tx: &Transaction<'_>, r: &Relationship) -> Res
         exists(tx, "people", "person", m.person_id)?;
     }
     row::upsert(tx, r)?;
-    tx.prepare_cached("DELETE FROM relationship_members WHERE relationship_id = ?1")?
-        .execute([r.id.to_string()])?;
-    for (pos, m) in r.members.iter().enumerate() {
-        tx.prepare_cached(
-            "INSERT INTO relationship_members (relationship_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![r.id.to_string(), m.person_id.to_string(), m.role.as_str(), pos as i64])?;
-    }
+    row::replace_children(
+        tx,
+        ("relationship_members", "relationship_id"),
+        r.id,
+        &["person_id", "role"],
+        r.members.iter().map(|m| {
+            vec![
+                row::uuid_value(m.person_id),
+                Value::Text(m.role.as_str().to_owned()),
+            ]
+        }),
+    )?;
     Ok(())
 }
 

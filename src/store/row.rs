@@ -58,12 +58,15 @@ pub(crate) trait Column: Sized {
 /// A record people write through an input type also says which fields come `from` the input
 /// (with any others its builder sets, given the record it replaces as `|old|`), the function
 /// that saves it with its child rows (`saved by`) and, when it has child rows, the one that
-/// loads it whole (`loaded by`); that makes it [`Editable`].
+/// loads it whole (`loaded by`); that makes it [`Editable`]. Last come the store's public
+/// methods that create and update one, with their docs: [`create`] and [`update`] over it.
 macro_rules! record {
     ($ty:ident, table $table:literal, entity $entity:literal,
      columns [$($col:ident),+ $(,)?] $(, empty [$($empty:ident),* $(,)?])?,
      edited from $input:ident [$($field:ident),+ $(,)?] |$old:ident| { $($rest:tt)* },
-     saved by $save:path $(, loaded by $load:path)? $(,)?) => {
+     saved by $save:path $(, loaded by $load:path)?,
+     $(#[$create_doc:meta])* created by $create:ident,
+     $(#[$update_doc:meta])* updated by $update:ident $(,)?) => {
         $crate::store::row::record!($ty, table $table, entity $entity,
             columns [$($col),+] $(, empty [$($empty),*])?);
 
@@ -93,6 +96,18 @@ macro_rules! record {
                 $load(tx, id)
             }
             )?
+        }
+
+        impl $crate::store::Store {
+            $(#[$create_doc])*
+            pub fn $create(&self, input: &$input) -> $crate::error::Result<$ty> {
+                $crate::store::row::create(self, input)
+            }
+
+            $(#[$update_doc])*
+            pub fn $update(&self, id: uuid::Uuid, input: &$input) -> $crate::error::Result<$ty> {
+                $crate::store::row::update(self, id, input)
+            }
         }
     };
     ($ty:ty, table $table:literal, entity $entity:literal,
@@ -316,6 +331,35 @@ pub(crate) fn upsert_with<R: Record>(
     Ok(())
 }
 
+/// Replaces the rows `owner` has in the child table `table` (whose `owner_column` names the
+/// owner) with `rows`, in order: each row gives the values of `columns`, and its place in
+/// the list is stored as `position`.
+pub(crate) fn replace_children(
+    tx: &Transaction<'_>,
+    (table, owner_column): (&str, &str),
+    owner: Uuid,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> Result<()> {
+    let owner = owner.to_string();
+    tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner_column} = ?1"))?
+        .execute([&owner])?;
+    let all: Vec<&str> = [owner_column]
+        .into_iter()
+        .chain(columns.iter().copied())
+        .chain(["position"])
+        .collect();
+    let mut insert = tx.prepare_cached(&insert_sql(table, &all))?;
+    for (position, values) in rows.into_iter().enumerate() {
+        let params = [Value::Text(owner.clone())]
+            .into_iter()
+            .chain(values)
+            .chain([Value::Integer(position as i64)]);
+        insert.execute(rusqlite::params_from_iter(params))?;
+    }
+    Ok(())
+}
+
 /// A record's columns followed by `extra`.
 pub(crate) fn with_columns<R: Record>(extra: &[&'static str]) -> Vec<&'static str> {
     R::COLUMNS.iter().chain(extra).copied().collect()
@@ -333,6 +377,23 @@ pub(crate) fn load<R: Record>(tx: &Transaction<'_>, id: Uuid) -> Result<R> {
             entity: R::ENTITY,
             id: id.to_string(),
         })
+}
+
+/// Deletes a record's row by id.
+///
+/// # Errors
+/// [`Error::NotFound`] when there is no such row.
+pub(crate) fn delete<R: Record>(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+    let deleted = tx
+        .prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", R::TABLE))?
+        .execute([id.to_string()])?;
+    if deleted == 0 {
+        return Err(Error::NotFound {
+            entity: R::ENTITY,
+            id: id.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Every row `rest` (`WHERE …`, `ORDER BY …`) selects, with `args`.

@@ -5,7 +5,7 @@ use super::row::{self, exists};
 use super::Store;
 use crate::error::Result;
 use crate::model::{MentoringSession, MentoringSessionInput};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 use uuid::Uuid;
 
 record!(
@@ -16,15 +16,14 @@ record!(
     empty [attendees],
     edited from MentoringSessionInput [relationship_id, held_on, duration_minutes, notes, attendees] |_old| {},
     saved by upsert_session,
-    loaded by load_session
+    loaded by load_session,
+    /// Records a mentoring session.
+    created by create_session,
+    /// Changes a mentoring session note.
+    updated by update_session
 );
 
 impl Store {
-    /// Records a mentoring session.
-    pub fn create_session(&self, input: &MentoringSessionInput) -> Result<MentoringSession> {
-        row::create(self, input)
-    }
-
     /// Session notes, newest first; of one relationship when given.
     pub fn list_sessions(&self, relationship: Option<Uuid>) -> Result<Vec<MentoringSession>> {
         self.read(|tx| {
@@ -36,23 +35,9 @@ impl Store {
         })
     }
 
-    /// Changes a mentoring session note.
-    pub fn update_session(
-        &self,
-        id: Uuid,
-        input: &MentoringSessionInput,
-    ) -> Result<MentoringSession> {
-        row::update(self, id, input)
-    }
-
     /// Deletes a mentoring session note; actions agreed in it keep their text.
     pub fn delete_session(&self, id: Uuid) -> Result<()> {
-        self.write(|tx| {
-            load_session(tx, id)?;
-            tx.prepare_cached("DELETE FROM mentoring_sessions WHERE id = ?1")?
-                .execute([id.to_string()])?;
-            Ok(())
-        })
+        self.write(|tx| row::delete::<MentoringSession>(tx, id))
     }
 }
 
@@ -63,15 +48,13 @@ pub(crate) fn upsert_session(tx: &Transaction<'_>, s: &MentoringSession) -> Resu
         exists(tx, "people", "person", *p)?;
     }
     row::upsert(tx, s)?;
-    tx.prepare_cached("DELETE FROM session_attendees WHERE session_id = ?1")?
-        .execute([s.id.to_string()])?;
-    for (pos, p) in s.attendees.iter().enumerate() {
-        tx.prepare_cached(
-            "INSERT INTO session_attendees (session_id, person_id, position) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![s.id.to_string(), p.to_string(), pos as i64])?;
-    }
-    Ok(())
+    row::replace_children(
+        tx,
+        ("session_attendees", "session_id"),
+        s.id,
+        &["person_id"],
+        s.attendees.iter().map(|p| vec![row::uuid_value(*p)]),
+    )
 }
 
 /// One session note with its attendees.

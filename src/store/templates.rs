@@ -203,11 +203,7 @@ impl Store {
                 "built-in templates cannot be deleted",
             ));
         }
-        self.write(|tx| {
-            tx.prepare_cached("DELETE FROM templates WHERE id = ?1")?
-                .execute([id.to_string()])?;
-            Ok(())
-        })
+        self.write(|tx| row::delete::<Template>(tx, id))
     }
 }
 
