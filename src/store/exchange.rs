@@ -15,6 +15,7 @@ use super::attachments::{
     META_COLUMNS,
 };
 pub(crate) use super::attachments::{checked_file_name, checked_media_type};
+pub(crate) use super::entries::entry_from_input;
 use super::entries::LINK_TABLES;
 use super::people::upsert_person;
 use super::relationships::upsert_relationship;

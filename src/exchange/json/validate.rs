@@ -54,6 +54,24 @@ impl Here<'_> {
         Ok(ts)
     }
 
+    /// The record `input` describes, once validated, with the id and stamps the file gives it
+    /// (read after the other fields, so that the first thing wrong is the first reported).
+    pub(super) fn record<R: Editable>(
+        &self,
+        input: &R::Input,
+        id: &str,
+        created_at: &str,
+        updated_at: &str,
+    ) -> Result<R> {
+        let input = R::validated(input).map_err(|e| self.invalid(e))?;
+        let id = self.uuid("id", id)?;
+        let stamps = (
+            self.ts("created_at", created_at)?,
+            self.ts("updated_at", updated_at)?,
+        );
+        Ok(R::build(&input, id, stamps, None))
+    }
+
     pub(super) fn opt_ts(&self, field: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>> {
         text.map(|t| self.ts(field, t)).transpose()
     }
@@ -195,18 +213,10 @@ impl Validator<'_> {
             contact: r.contact,
             role_words: r.role_words,
             notes: r.notes,
-        }
-        .validated()
-        .map_err(|e| h.invalid(e))?;
+        };
         Ok(Person {
-            id: h.uuid("id", &r.id)?,
-            display_name: input.display_name,
-            contact: input.contact,
-            role_words: input.role_words,
             is_owner: r.is_owner,
-            notes: input.notes,
-            created_at: h.ts("created_at", &r.created_at)?,
-            updated_at: h.ts("updated_at", &r.updated_at)?,
+            ..h.record(&input, &r.id, &r.created_at, &r.updated_at)?
         })
     }
 
@@ -226,21 +236,8 @@ impl Validator<'_> {
             ended_on: h.opt_date("ended_on", r.ended_on.as_deref())?,
             status: h.parse::<RelationshipStatus>("status", &r.status)?,
             members,
-        }
-        .validated()
-        .map_err(|e| h.invalid(e))?;
-        Ok(Relationship {
-            id: h.uuid("id", &r.id)?,
-            kind: input.kind,
-            name: input.name,
-            purpose: input.purpose,
-            started_on: input.started_on,
-            ended_on: input.ended_on,
-            status: input.status,
-            members: input.members,
-            created_at: h.ts("created_at", &r.created_at)?,
-            updated_at: h.ts("updated_at", &r.updated_at)?,
-        })
+        };
+        h.record(&input, &r.id, &r.created_at, &r.updated_at)
     }
 
     pub(super) fn session(&self, index: usize, r: RawSession) -> Result<MentoringSession> {
@@ -259,19 +256,8 @@ impl Validator<'_> {
             duration_minutes: r.duration_minutes,
             notes: r.notes,
             attendees,
-        }
-        .validated()
-        .map_err(|e| h.invalid(e))?;
-        Ok(MentoringSession {
-            id: h.uuid("id", &r.id)?,
-            relationship_id: input.relationship_id,
-            held_on: input.held_on,
-            duration_minutes: input.duration_minutes,
-            notes: input.notes,
-            attendees: input.attendees,
-            created_at: h.ts("created_at", &r.created_at)?,
-            updated_at: h.ts("updated_at", &r.updated_at)?,
-        })
+        };
+        h.record(&input, &r.id, &r.created_at, &r.updated_at)
     }
 
     pub(super) fn action(&self, index: usize, r: RawAction) -> Result<Action> {
@@ -288,22 +274,8 @@ impl Validator<'_> {
             source: h.parse::<ActionSource>("source", &r.source)?,
             source_entry_id,
             source_session_id,
-        }
-        .validated()
-        .map_err(|e| h.invalid(e))?;
-        Ok(Action {
-            id: h.uuid("id", &r.id)?,
-            title: input.title,
-            detail: input.detail,
-            owner_id: input.owner_id,
-            due_on: input.due_on,
-            status: input.status,
-            source: input.source,
-            source_entry_id: input.source_entry_id,
-            source_session_id: input.source_session_id,
-            created_at: h.ts("created_at", &r.created_at)?,
-            updated_at: h.ts("updated_at", &r.updated_at)?,
-        })
+        };
+        h.record(&input, &r.id, &r.created_at, &r.updated_at)
     }
 
     /// The ids of the attachments a record lists (checked against the file's attachments
@@ -318,7 +290,7 @@ impl Validator<'_> {
 
     pub(super) fn cpd(&self, index: usize, r: RawCpd) -> Result<(CpdActivity, Vec<Uuid>)> {
         let h = self.here("cpd_activities", index, &r.id);
-        let id = h.uuid("id", &r.id)?;
+        h.uuid("id", &r.id)?;
         // Derived from the entries' side; checked for shape only, and not applied.
         h.uuids("linked_entries", &r.linked_entries)?;
         let listed = self.listed(&h, &r.attachments)?;
@@ -338,30 +310,8 @@ impl Validator<'_> {
             standards: r.standards,
             tags: r.tags,
             linked_entries: Vec::new(),
-        }
-        .validated()
-        .map_err(|e| h.invalid(e))?;
-        let activity = CpdActivity {
-            id,
-            title: input.title,
-            activity_type: input.activity_type,
-            started_on: input.started_on,
-            ended_on: input.ended_on,
-            hours: input.hours,
-            participatory_hours: input.participatory_hours,
-            provider: input.provider,
-            description: input.description,
-            outcomes: input.outcomes,
-            impact: input.impact,
-            benefit: input.benefit,
-            evidence: input.evidence,
-            standards: input.standards,
-            tags: input.tags,
-            linked_entries: Vec::new(),
-            attachments: Vec::new(),
-            created_at: h.ts("created_at", &r.created_at)?,
-            updated_at: h.ts("updated_at", &r.updated_at)?,
         };
+        let activity = h.record(&input, &r.id, &r.created_at, &r.updated_at)?;
         Ok((activity, listed))
     }
 
@@ -403,23 +353,8 @@ impl Validator<'_> {
         let deleted_at = h.opt_ts("deleted_at", r.deleted_at.as_deref())?;
         let input = input.validated().map_err(|e| h.invalid(e))?;
         let entry = Entry {
-            id,
-            kind: input.kind,
-            title: input.title,
-            body: input.body,
-            occurred_on: input.occurred_on.unwrap_or_default(),
-            occurred_time: input.occurred_time,
-            template_id: input.template_id,
-            starred: input.starred,
-            tags: input.tags,
-            session: input.session,
-            linked_entries: input.linked_entries,
-            linked_cpd: input.linked_cpd,
-            linked_relationships: input.linked_relationships,
-            attachments: Vec::new(),
-            created_at,
-            updated_at,
             deleted_at,
+            ..entry_from_input(id, &input, created_at, updated_at)
         };
         Ok((entry, listed))
     }
