@@ -1,4 +1,6 @@
-//! RELIABILITY T1–T3: the window's configuration and capabilities never loosen unnoticed.
+//! The window's configuration and capabilities never loosen unnoticed: a page that could load
+//! remote content or call more commands than it needs would put a journal about children at
+//! the mercy of one bad string.
 //!
 //! These read the committed `tauri.conf.json` and `capabilities/` and fail on anything wider
 //! than what the app needs. Widening one is a decision; make it here, with the reason.

@@ -109,7 +109,7 @@ impl AppState {
         let store = Arc::new(Store::open_checking_in_background(
             self.active_path(inner.settings.sample),
         )?);
-        // The trash keeps entries for 30 days (RELIABILITY D2); older ones go when the journal
+        // The trash keeps entries for 30 days, long enough to notice a mistake; older ones go when the journal
         // opens, once the check has passed. A failure here must not keep the journal from
         // opening; the thread holds the store (and its lock) only that long.
         let purging = store.clone();

@@ -1,4 +1,5 @@
-//! Export and import: lossless JSON, Markdown folders, jrnl (RELIABILITY I1–I5).
+//! Export and import: lossless JSON, Markdown folders, jrnl; a bad file changes nothing and
+//! says where it is wrong.
 
 use crate::support::{entry, Journal};
 use reprise::exchange::{jrnl, json, markdown, ImportReport, Progress};

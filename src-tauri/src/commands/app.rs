@@ -81,7 +81,7 @@ pub fn set_owner(state: State<'_, AppState>, input: PersonInput) -> IpcResult<Pe
 }
 
 /// Opens an `http`, `https` or `mailto` link in the person's browser or mail app; anything
-/// else is refused (RELIABILITY T4).
+/// else is refused, so a link in an entry can never start a program or open a local file.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn open_external(app: tauri::AppHandle, url: String) -> IpcResult<()> {

@@ -233,7 +233,7 @@ export type CloseProblem = { kind: "unsaved" } | { kind: "cannot-close"; error: 
  * Runs `beforeClose` when the window is asked to close, then closes it.
  *
  * While a page listens for `close-requested`, Tauri holds the close and leaves it to the page to
- * destroy the window, which is what lets the editor commit the last keystrokes first (D1).
+ * destroy the window, which is what lets the editor commit the last keystrokes first.
  * When `beforeClose` reports unsaved text, the first request is refused (`onProblem` says why)
  * and a second one closes anyway. Destroying needs the `core:window:allow-destroy` permission;
  * should it be missing, the listener removes itself so the next click on close works as usual,

@@ -1,6 +1,6 @@
 // The editor's autosave: one save at a time, the newest content always wins, and "saved" is
-// reported only when the save call resolved with nothing newer waiting (S1/D1: "Saved" means
-// committed). A failed save keeps the content as unsaved, reports the error, and is tried again
+// reported only when the save call resolved with nothing newer waiting ("Saved" means
+// committed to disk, so a crash right after it loses nothing). A failed save keeps the content as unsaved, reports the error, and is tried again
 // on the next change, on `flush()` (blur, close, switching entry, Ctrl+S) or on `retry()`.
 
 export type SaveState =

@@ -1,5 +1,5 @@
 // Which entry the editor shows, and the moves between entries. Leaving an entry commits it
-// first; when that fails the editor stays put so the unsaved text is never dropped (D4).
+// first; when that fails the editor stays put so the unsaved text is never dropped.
 
 import * as ipc from "../../ipc";
 import type { Entry, EntryInput, EntryKind, SavedEntry, Template } from "../../ipc";

@@ -1,4 +1,5 @@
-// The document shown in the preview frame. `html` is the core's sanitised rendering (M1): it is
+// The document shown in the preview frame. `html` is the core's sanitised rendering (bodies are
+// treated as hostile, since an entry may be pasted from anywhere or imported): it is
 // only ever placed in an `<iframe sandbox="">` (no scripts, no same-origin), never in our DOM.
 //
 // Two things the frame cannot do on its own are done here, on the sanitised HTML:

@@ -2,7 +2,7 @@
 // one into the other. A new entry is created in the journal on its first save, so closing an
 // untouched "New entry" leaves nothing behind.
 //
-// Two safety nets run side by side (D1): the autosave commits ~1 s after typing stops (and on
+// Two safety nets run side by side, because typing must never be lost: the autosave commits ~1 s after typing stops (and on
 // blur, switching, closing and Ctrl+S), and every change is also kept as a draft ~300 ms later,
 // so a crash between the two loses nothing. A draft is discarded once its content is committed.
 
