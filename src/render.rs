@@ -1,14 +1,14 @@
 //! Markdown → sanitised HTML, and the escaping every other sink shares.
 //!
 //! Entries are written by their owner, but they travel: exported, imported, shared with a
-//! mentor. So every body is treated as hostile, and RELIABILITY M1 asks for layers that are
-//! each enough alone. This module is layers 1 and 2 (the sandboxed frame and the CSP live in
+//! mentor. So every body is treated as hostile, behind layers that are each enough alone, so
+//! that one mistake in one layer does not let a script or a tracking pixel through. This module is layers 1 and 2 (the sandboxed frame and the CSP live in
 //! the desktop shell):
 //!
 //! 1. **pulldown-cmark, with raw HTML turned into text.** Every `Event::Html` and
 //!    `Event::InlineHtml` is re-emitted as `Event::Text`, so the writer escapes it: a `<script>`
 //!    typed into an entry is shown, never parsed. Raw HTML blocks become paragraphs of that
-//!    text. Images are decided here as well (M2): only `attachment:<uuid>` images stay images;
+//!    text. Images are decided here as well: only `attachment:<uuid>` images stay images;
 //!    every other image becomes a plain link to its URL labelled with its alt text, so a shared
 //!    entry cannot be a tracking pixel and nothing is fetched from the network.
 //! 2. **An allow-list sanitiser.** The HTML then passes ammonia built from
@@ -30,7 +30,8 @@
 //! `style` attribute), code-block language classes, and `attachment:` links (only images may
 //! point at attachments for now).
 //!
-//! M3 asks that every other sink — titles, tags, names, snippets — goes through the same path:
+//! Every other sink — titles, tags, names, snippets — goes through the same path, so there is
+//! one escaping to get right:
 //! [`escape_html`] for text placed into HTML, and [`plain_text`] for list excerpts, whose output
 //! is text and must itself be escaped (or set as `textContent`) where it is shown.
 

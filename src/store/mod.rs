@@ -100,7 +100,7 @@ impl Drop for Store {
         }
         // Closing the last connection copies the write-ahead log into the main file. Unless
         // the file is known to be healthy, leave the log where it is: a damaged file is never
-        // written to (RELIABILITY S3), and the log is replayed at the next open.
+        // written to (writing could spread the damage to what is still sound), and the log is replayed at the next open.
         if !self.read_only && !matches!(*lock(&self.health.state), Checked::Passed) {
             let _ = self.conn().set_db_config(
                 rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
@@ -278,7 +278,8 @@ impl Store {
 
     /// Runs `f` inside a write transaction (`BEGIN IMMEDIATE`) and commits it.
     ///
-    /// When this returns `Ok`, the change is durable (RELIABILITY S1).
+    /// When this returns `Ok`, the change is durable: the connection syncs on commit, so a crash
+    /// or power cut right after cannot lose it.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         if self.read_only {
             return Err(Error::invalid("journal", "opened read-only"));
@@ -332,7 +333,8 @@ impl Store {
         })
     }
 
-    /// Every per-connection setting that RELIABILITY S1 asks for, read back from SQLite.
+    /// Every per-connection setting the store relies on (durability, foreign keys, safety
+    /// limits), read back from SQLite.
     pub fn settings(&self) -> Result<Vec<(String, String)>> {
         let conn = self.conn();
         let mut out = Vec::new();
