@@ -42,9 +42,9 @@ pub fn import(
 
 /// A validated document, ready to be applied: its [`Plan`] and the file to read again.
 pub(super) struct Import<'f> {
-    pub(super) path: &'f Path,
-    pub(super) file: &'f str,
-    pub(super) plan: Plan,
+    path: &'f Path,
+    file: &'f str,
+    plan: Plan,
 }
 
 impl Staged for Import<'_> {
@@ -68,122 +68,108 @@ impl Staged for Import<'_> {
 /// (the bulk of a file) only what merging and linking need.
 #[derive(Default)]
 pub(super) struct Plan {
-    pub(super) templates: Vec<Template>,
-    pub(super) people: Vec<Person>,
-    pub(super) relationships: Vec<Relationship>,
-    pub(super) sessions: Vec<MentoringSession>,
-    pub(super) actions: Vec<Action>,
-    pub(super) cpd: Vec<CpdActivity>,
+    templates: Vec<Template>,
+    people: Vec<Person>,
+    relationships: Vec<Relationship>,
+    sessions: Vec<MentoringSession>,
+    actions: Vec<Action>,
+    cpd: Vec<CpdActivity>,
     /// The attachment ids each CPD activity lists, in `cpd` order.
-    pub(super) cpd_listed: Vec<Vec<Uuid>>,
-    pub(super) entries: Vec<EntryOutline>,
-    pub(super) attachments: Vec<AttachmentOutline>,
+    cpd_listed: Vec<Vec<Uuid>>,
+    entries: Vec<EntryOutline>,
+    attachments: Vec<AttachmentOutline>,
 }
 
 /// An entry without its text: its id, `updated_at`, references and listed attachments.
 pub(super) struct EntryOutline {
-    pub(super) id: Uuid,
-    pub(super) updated_at: DateTime<Utc>,
-    pub(super) template_id: Option<Uuid>,
-    pub(super) linked_entries: Vec<Uuid>,
-    pub(super) linked_cpd: Vec<Uuid>,
-    pub(super) linked_relationships: Vec<Uuid>,
-    pub(super) listed: Vec<Uuid>,
+    id: Uuid,
+    updated_at: DateTime<Utc>,
+    template_id: Option<Uuid>,
+    linked_entries: Vec<Uuid>,
+    linked_cpd: Vec<Uuid>,
+    linked_relationships: Vec<Uuid>,
+    listed: Vec<Uuid>,
 }
 
 /// An attachment without its bytes.
 pub(super) struct AttachmentOutline {
-    pub(super) id: Uuid,
-    pub(super) owner: AttachmentOwner,
-    pub(super) updated_at: DateTime<Utc>,
+    id: Uuid,
+    owner: AttachmentOwner,
+    updated_at: DateTime<Utc>,
 }
 
 /// What happens to each record of a plan, in the plan's order.
 pub(super) struct Merges {
-    pub(super) templates: Vec<Merge>,
-    pub(super) people: Vec<Merge>,
-    pub(super) relationships: Vec<Merge>,
-    pub(super) sessions: Vec<Merge>,
-    pub(super) actions: Vec<Merge>,
-    pub(super) cpd: Vec<Merge>,
-    pub(super) entries: Vec<Merge>,
-    pub(super) attachments: Vec<Merge>,
+    templates: Vec<Merge>,
+    people: Vec<Merge>,
+    relationships: Vec<Merge>,
+    sessions: Vec<Merge>,
+    actions: Vec<Merge>,
+    cpd: Vec<Merge>,
+    entries: Vec<Merge>,
+    attachments: Vec<Merge>,
 }
 
-pub(super) fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
-    fn each<T>(
-        records: &[T],
-        stamp: impl Fn(&T) -> (Uuid, DateTime<Utc>),
+/// A planned record's id and `updated_at`, which decide how it merges.
+trait Stamped {
+    fn stamp(&self) -> (Uuid, DateTime<Utc>);
+}
+
+impl<R: row::Record> Stamped for R {
+    fn stamp(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id(), self.stamps().1)
+    }
+}
+
+impl Stamped for EntryOutline {
+    fn stamp(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+impl Stamped for AttachmentOutline {
+    fn stamp(&self) -> (Uuid, DateTime<Utc>) {
+        (self.id, self.updated_at)
+    }
+}
+
+fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
+    fn each(
+        records: &[impl Stamped],
         journal: &HashMap<Uuid, DateTime<Utc>>,
         counts: &mut crate::exchange::RecordCounts,
     ) -> Vec<Merge> {
         records
             .iter()
             .map(|r| {
-                let (id, updated) = stamp(r);
+                let (id, updated) = r.stamp();
                 let m = Merge::decide(&updated, journal.get(&id));
                 m.count(counts);
                 m
             })
             .collect()
     }
-    let mut report = ImportReport::default();
+    let mut r = ImportReport::default();
     let merges = Merges {
-        templates: each(
-            &plan.templates,
-            |t| (t.id, t.updated_at),
-            &index.templates,
-            &mut report.templates,
-        ),
-        people: each(
-            &plan.people,
-            |p| (p.id, p.updated_at),
-            &index.people,
-            &mut report.people,
-        ),
+        templates: each(&plan.templates, &index.templates, &mut r.templates),
+        people: each(&plan.people, &index.people, &mut r.people),
         relationships: each(
             &plan.relationships,
-            |r| (r.id, r.updated_at),
             &index.relationships,
-            &mut report.relationships,
+            &mut r.relationships,
         ),
-        sessions: each(
-            &plan.sessions,
-            |s| (s.id, s.updated_at),
-            &index.sessions,
-            &mut report.mentoring_sessions,
-        ),
-        actions: each(
-            &plan.actions,
-            |a| (a.id, a.updated_at),
-            &index.actions,
-            &mut report.actions,
-        ),
-        cpd: each(
-            &plan.cpd,
-            |c| (c.id, c.updated_at),
-            &index.cpd,
-            &mut report.cpd_activities,
-        ),
-        entries: each(
-            &plan.entries,
-            |e| (e.id, e.updated_at),
-            &index.entries,
-            &mut report.entries,
-        ),
-        attachments: each(
-            &plan.attachments,
-            |a| (a.id, a.updated_at),
-            &index.attachments,
-            &mut report.attachments,
-        ),
+        sessions: each(&plan.sessions, &index.sessions, &mut r.mentoring_sessions),
+        actions: each(&plan.actions, &index.actions, &mut r.actions),
+        cpd: each(&plan.cpd, &index.cpd, &mut r.cpd_activities),
+        entries: each(&plan.entries, &index.entries, &mut r.entries),
+        attachments: each(&plan.attachments, &index.attachments, &mut r.attachments),
     };
-    report.sum();
-    (report, merges)
+    r.sum();
+    (r, merges)
 }
 
 /// The first pass: reads and validates the whole file, keeping a [`Plan`].
-pub(super) fn validate(
+fn validate(
     path: &Path,
     file: &str,
     journal: &Index,
@@ -260,7 +246,7 @@ pub(super) fn validate(
 /// Checks, once every id in the file is known, that each reference names a record in the
 /// file or the journal, and that the attachments a record lists are the file's attachments
 /// for it.
-pub(super) fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<()> {
+fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<()> {
     fn ids<T>(records: &[T], id: impl Fn(&T) -> Uuid) -> HashSet<Uuid> {
         records.iter().map(id).collect()
     }
@@ -383,7 +369,7 @@ pub(super) fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) 
 /// The second pass: writes the records that are added or updated, in an order that
 /// satisfies every reference — the small records first, then entries and attachments as
 /// the file is read again, then links between entries, then actions.
-pub(super) fn apply(
+fn apply(
     path: &Path,
     file: &str,
     plan: &Plan,
@@ -402,34 +388,32 @@ pub(super) fn apply(
         + 2 * entries_changed
         + changed(&m.attachments);
     let mut ticker = Ticker::start(progress, "applying", total as u64);
-    let each = |merges: &[Merge]| {
-        merges
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|(_, m)| *m != Merge::Skip)
-            .collect::<Vec<_>>()
-    };
-    for (i, _) in each(&m.templates) {
-        w.template(&plan.templates[i])?;
-        ticker.tick();
+    /// Calls `write` with the index of every record that is added or updated, and whether it
+    /// is an update.
+    fn each(
+        merges: &[Merge],
+        ticker: &mut Ticker<'_>,
+        mut write: impl FnMut(usize, bool) -> Result<()>,
+    ) -> Result<()> {
+        for (i, merge) in merges.iter().enumerate() {
+            if *merge != Merge::Skip {
+                write(i, *merge == Merge::Update)?;
+                ticker.tick();
+            }
+        }
+        Ok(())
     }
-    for (i, _) in each(&m.people) {
-        w.person(&plan.people[i])?;
-        ticker.tick();
-    }
-    for (i, _) in each(&m.relationships) {
-        w.relationship(&plan.relationships[i])?;
-        ticker.tick();
-    }
-    for (i, _) in each(&m.sessions) {
-        w.session(&plan.sessions[i])?;
-        ticker.tick();
-    }
-    for (i, merge) in each(&m.cpd) {
-        w.cpd(&plan.cpd[i], merge == Merge::Update)?;
-        ticker.tick();
-    }
+    each(&m.templates, &mut ticker, |i, _| {
+        w.template(&plan.templates[i]).map(drop)
+    })?;
+    each(&m.people, &mut ticker, |i, _| w.person(&plan.people[i]))?;
+    each(&m.relationships, &mut ticker, |i, _| {
+        w.relationship(&plan.relationships[i])
+    })?;
+    each(&m.sessions, &mut ticker, |i, _| {
+        w.session(&plan.sessions[i])
+    })?;
+    each(&m.cpd, &mut ticker, |i, update| w.cpd(&plan.cpd[i], update))?;
     if entries_changed > 0 || changed(&m.attachments) > 0 {
         // The file is read again for the text and bytes the first pass did not keep. Each
         // record is validated again and must be the one the first pass saw; a file changed
@@ -488,21 +472,17 @@ pub(super) fn apply(
             return Err(moved());
         }
     }
-    for (i, merge) in each(&m.entries) {
+    each(&m.entries, &mut ticker, |i, update| {
         let e = &plan.entries[i];
         w.entry_links(
             e.id,
             &e.linked_entries,
             &e.linked_cpd,
             &e.linked_relationships,
-            merge == Merge::Update,
-        )?;
-        ticker.tick();
-    }
-    for (i, _) in each(&m.actions) {
-        w.action(&plan.actions[i])?;
-        ticker.tick();
-    }
+            update,
+        )
+    })?;
+    each(&m.actions, &mut ticker, |i, _| w.action(&plan.actions[i]))?;
     ticker.finish();
     Ok(())
 }

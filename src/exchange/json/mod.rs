@@ -47,7 +47,7 @@ use crate::model::{
 use crate::store::exchange::{
     self as sx, checked_file_name, checked_media_type, entry_from_input, Index, StoredAttachment,
 };
-use crate::store::row::Editable;
+use crate::store::row::{self, Editable};
 use crate::store::{sha256_hex, AttachmentOwner, MAX_ATTACHMENT_BYTES};
 use crate::Store;
 use base64::Engine as _;
