@@ -68,12 +68,7 @@ impl Staged for Import<'_> {
 /// (the bulk of a file) only what merging and linking need.
 #[derive(Default)]
 pub(super) struct Plan {
-    templates: Vec<Template>,
-    people: Vec<Person>,
-    relationships: Vec<Relationship>,
-    sessions: Vec<MentoringSession>,
-    actions: Vec<Action>,
-    cpd: Vec<CpdActivity>,
+    small: SmallRecords,
     /// The attachment ids each CPD activity lists, in `cpd` order.
     cpd_listed: Vec<Vec<Uuid>>,
     entries: Vec<EntryOutline>,
@@ -151,16 +146,20 @@ fn decide(plan: &Plan, index: &Index) -> (ImportReport, Merges) {
     }
     let mut r = ImportReport::default();
     let merges = Merges {
-        templates: each(&plan.templates, &index.templates, &mut r.templates),
-        people: each(&plan.people, &index.people, &mut r.people),
+        templates: each(&plan.small.templates, &index.templates, &mut r.templates),
+        people: each(&plan.small.people, &index.people, &mut r.people),
         relationships: each(
-            &plan.relationships,
+            &plan.small.relationships,
             &index.relationships,
             &mut r.relationships,
         ),
-        sessions: each(&plan.sessions, &index.sessions, &mut r.mentoring_sessions),
-        actions: each(&plan.actions, &index.actions, &mut r.actions),
-        cpd: each(&plan.cpd, &index.cpd, &mut r.cpd_activities),
+        sessions: each(
+            &plan.small.sessions,
+            &index.sessions,
+            &mut r.mentoring_sessions,
+        ),
+        actions: each(&plan.small.actions, &index.actions, &mut r.actions),
+        cpd: each(&plan.small.cpd, &index.cpd, &mut r.cpd_activities),
         entries: each(&plan.entries, &index.entries, &mut r.entries),
         attachments: each(&plan.attachments, &index.attachments, &mut r.attachments),
     };
@@ -190,7 +189,7 @@ fn validate(
                 .err("id", format!("the same id as {section}[{earlier}]")));
         }
         match record {
-            Record::Template(r) => plan.templates.push(v.template(index, r)?),
+            Record::Template(r) => plan.small.templates.push(v.template(index, r)?),
             Record::Person(r) => {
                 let p = v.person(index, r)?;
                 if p.is_owner {
@@ -204,14 +203,14 @@ fn validate(
                     }
                     owner = Some(index);
                 }
-                plan.people.push(p);
+                plan.small.people.push(p);
             }
-            Record::Relationship(r) => plan.relationships.push(v.relationship(index, r)?),
-            Record::Session(r) => plan.sessions.push(v.session(index, r)?),
-            Record::Action(r) => plan.actions.push(v.action(index, r)?),
+            Record::Relationship(r) => plan.small.relationships.push(v.relationship(index, r)?),
+            Record::Session(r) => plan.small.sessions.push(v.session(index, r)?),
+            Record::Action(r) => plan.small.actions.push(v.action(index, r)?),
             Record::Cpd(r) => {
                 let (c, listed) = v.cpd(index, r)?;
-                plan.cpd.push(c);
+                plan.small.cpd.push(c);
                 plan.cpd_listed.push(listed);
             }
             Record::Entry(r) => {
@@ -247,64 +246,56 @@ fn validate(
 /// file or the journal, and that the attachments a record lists are the file's attachments
 /// for it.
 fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<()> {
-    fn ids<T>(records: &[T], id: impl Fn(&T) -> Uuid) -> HashSet<Uuid> {
-        records.iter().map(id).collect()
+    fn known<'a, T: Stamped>(
+        what: &'static str,
+        records: &[T],
+        journal: &'a HashMap<Uuid, DateTime<Utc>>,
+    ) -> Known<'a> {
+        let file = records.iter().map(|r| r.stamp().0).collect();
+        Known {
+            what,
+            file,
+            journal,
+        }
     }
-    let people = ids(&plan.people, |p| p.id);
-    let templates = ids(&plan.templates, |t| t.id);
-    let relationships = ids(&plan.relationships, |r| r.id);
-    let sessions = ids(&plan.sessions, |s| s.id);
-    let cpd = ids(&plan.cpd, |c| c.id);
-    let entries = ids(&plan.entries, |e| e.id);
+    /// Runs `check` on each record of a section, with where it is in the file.
+    fn each<T: Stamped>(
+        v: &Validator<'_>,
+        section: &'static str,
+        records: &[T],
+        mut check: impl FnMut(&Here<'_>, usize, &T) -> Result<()>,
+    ) -> Result<()> {
+        for (index, r) in records.iter().enumerate() {
+            let id = r.stamp().0.to_string();
+            check(&v.here(section, index, &id), index, r)?;
+        }
+        Ok(())
+    }
+    let small = &plan.small;
+    let people = known("person", &small.people, &journal.people);
+    let templates = known("template", &small.templates, &journal.templates);
+    let relationships = known("relationship", &small.relationships, &journal.relationships);
+    let sessions = known("mentoring session", &small.sessions, &journal.sessions);
+    let cpd = known("CPD activity", &small.cpd, &journal.cpd);
+    let entries = known("entry", &plan.entries, &journal.entries);
     let owners: HashMap<Uuid, AttachmentOwner> =
         plan.attachments.iter().map(|a| (a.id, a.owner)).collect();
 
-    for (index, r) in plan.relationships.iter().enumerate() {
-        let id = r.id.to_string();
-        let h = v.here("relationships", index, &id);
+    each(v, "relationships", &small.relationships, |h, _, r| {
         for (i, m) in r.members.iter().enumerate() {
-            h.refers(
-                &format!("members[{i}].person_id"),
-                m.person_id,
-                "person",
-                &people,
-                &journal.people,
-            )?;
+            h.refers(&format!("members[{i}].person_id"), [m.person_id], &people)?;
         }
-    }
-    for (index, s) in plan.sessions.iter().enumerate() {
-        let id = s.id.to_string();
-        let h = v.here("mentoring_sessions", index, &id);
-        h.refers(
-            "relationship_id",
-            s.relationship_id,
-            "relationship",
-            &relationships,
-            &journal.relationships,
-        )?;
-        for a in &s.attendees {
-            h.refers("attendees", *a, "person", &people, &journal.people)?;
-        }
-    }
-    for (index, a) in plan.actions.iter().enumerate() {
-        let id = a.id.to_string();
-        let h = v.here("actions", index, &id);
-        if let Some(p) = a.owner_id {
-            h.refers("owner_id", p, "person", &people, &journal.people)?;
-        }
-        if let Some(e) = a.source_entry_id {
-            h.refers("source_entry_id", e, "entry", &entries, &journal.entries)?;
-        }
-        if let Some(s) = a.source_session_id {
-            h.refers(
-                "source_session_id",
-                s,
-                "mentoring session",
-                &sessions,
-                &journal.sessions,
-            )?;
-        }
-    }
+        Ok(())
+    })?;
+    each(v, "mentoring_sessions", &small.sessions, |h, _, s| {
+        h.refers("relationship_id", [s.relationship_id], &relationships)?;
+        h.refers("attendees", s.attendees.iter().copied(), &people)
+    })?;
+    each(v, "actions", &small.actions, |h, _, a| {
+        h.refers("owner_id", a.owner_id, &people)?;
+        h.refers("source_entry_id", a.source_entry_id, &entries)?;
+        h.refers("source_session_id", a.source_session_id, &sessions)
+    })?;
     let listed = |h: &Here<'_>, owner: AttachmentOwner, list: &[Uuid]| -> Result<()> {
         for (i, id) in list.iter().enumerate() {
             if owners.get(id) != Some(&owner) {
@@ -316,54 +307,23 @@ fn check_references(plan: &Plan, journal: &Index, v: &Validator<'_>) -> Result<(
         }
         Ok(())
     };
-    for (index, (c, list)) in plan.cpd.iter().zip(&plan.cpd_listed).enumerate() {
-        let id = c.id.to_string();
-        listed(
-            &v.here("cpd_activities", index, &id),
-            AttachmentOwner::Cpd(c.id),
-            list,
-        )?;
-    }
-    for (index, e) in plan.entries.iter().enumerate() {
-        let id = e.id.to_string();
-        let h = v.here("entries", index, &id);
-        if let Some(t) = e.template_id {
-            h.refers("template_id", t, "template", &templates, &journal.templates)?;
-        }
-        for other in &e.linked_entries {
-            h.refers(
-                "linked_entries",
-                *other,
-                "entry",
-                &entries,
-                &journal.entries,
-            )?;
-        }
-        for c in &e.linked_cpd {
-            h.refers("linked_cpd", *c, "CPD activity", &cpd, &journal.cpd)?;
-        }
-        for r in &e.linked_relationships {
-            h.refers(
-                "linked_relationships",
-                *r,
-                "relationship",
-                &relationships,
-                &journal.relationships,
-            )?;
-        }
-        listed(&h, AttachmentOwner::Entry(e.id), &e.listed)?;
-    }
-    for (index, a) in plan.attachments.iter().enumerate() {
-        let id = a.id.to_string();
-        let h = v.here("attachments", index, &id);
+    each(v, "cpd_activities", &small.cpd, |h, index, c| {
+        listed(h, AttachmentOwner::Cpd(c.id), &plan.cpd_listed[index])
+    })?;
+    each(v, "entries", &plan.entries, |h, _, e| {
+        h.refers("template_id", e.template_id, &templates)?;
+        h.refers("linked_entries", e.linked_entries.iter().copied(), &entries)?;
+        h.refers("linked_cpd", e.linked_cpd.iter().copied(), &cpd)?;
+        let linked = e.linked_relationships.iter().copied();
+        h.refers("linked_relationships", linked, &relationships)?;
+        listed(h, AttachmentOwner::Entry(e.id), &e.listed)
+    })?;
+    each(v, "attachments", &plan.attachments, |h, _, a| {
         match a.owner {
-            AttachmentOwner::Entry(e) => {
-                h.refers("entry_id", e, "entry", &entries, &journal.entries)?
-            }
-            AttachmentOwner::Cpd(c) => h.refers("cpd_id", c, "CPD activity", &cpd, &journal.cpd)?,
+            AttachmentOwner::Entry(e) => h.refers("entry_id", [e], &entries),
+            AttachmentOwner::Cpd(c) => h.refers("cpd_id", [c], &cpd),
         }
-    }
-    Ok(())
+    })
 }
 
 /// The second pass: writes the records that are added or updated, in an order that
@@ -404,16 +364,20 @@ fn apply(
         Ok(())
     }
     each(&m.templates, &mut ticker, |i, _| {
-        w.template(&plan.templates[i]).map(drop)
+        w.template(&plan.small.templates[i]).map(drop)
     })?;
-    each(&m.people, &mut ticker, |i, _| w.person(&plan.people[i]))?;
+    each(&m.people, &mut ticker, |i, _| {
+        w.person(&plan.small.people[i])
+    })?;
     each(&m.relationships, &mut ticker, |i, _| {
-        w.relationship(&plan.relationships[i])
+        w.relationship(&plan.small.relationships[i])
     })?;
     each(&m.sessions, &mut ticker, |i, _| {
-        w.session(&plan.sessions[i])
+        w.session(&plan.small.sessions[i])
     })?;
-    each(&m.cpd, &mut ticker, |i, update| w.cpd(&plan.cpd[i], update))?;
+    each(&m.cpd, &mut ticker, |i, update| {
+        w.cpd(&plan.small.cpd[i], update)
+    })?;
     if entries_changed > 0 || changed(&m.attachments) > 0 {
         // The file is read again for the text and bytes the first pass did not keep. Each
         // record is validated again and must be the one the first pass saw; a file changed
@@ -482,7 +446,9 @@ fn apply(
             update,
         )
     })?;
-    each(&m.actions, &mut ticker, |i, _| w.action(&plan.actions[i]))?;
+    each(&m.actions, &mut ticker, |i, _| {
+        w.action(&plan.small.actions[i])
+    })?;
     ticker.finish();
     Ok(())
 }

@@ -107,12 +107,7 @@ pub fn export(
             let counts = sx::counts(tx)?;
             let doc = Document {
                 tx,
-                templates: sx::templates(tx)?,
-                people: sx::people(tx)?,
-                relationships: sx::relationships(tx)?,
-                sessions: sx::sessions(tx)?,
-                actions: sx::actions(tx)?,
-                cpd: sx::cpd_activities(tx)?,
+                small: SmallRecords::load(tx)?,
                 counts,
                 progress: RefCell::new(&mut *progress),
                 failure: RefCell::new(None),
@@ -138,16 +133,37 @@ pub fn export(
     })
 }
 
-/// The export, serialised lazily: small tables are loaded up front, entries and attachments
-/// are streamed from the database one at a time.
-struct Document<'a, 't> {
-    tx: &'a Transaction<'t>,
+/// The records few and small enough to hold whole, in the document's order: what an export
+/// loads before it streams entries and attachments, and what an import's first pass keeps.
+#[derive(Default)]
+struct SmallRecords {
     templates: Vec<Template>,
     people: Vec<Person>,
     relationships: Vec<Relationship>,
     sessions: Vec<MentoringSession>,
     actions: Vec<Action>,
     cpd: Vec<CpdActivity>,
+}
+
+impl SmallRecords {
+    /// Every one of them in the journal, each section by id.
+    fn load(tx: &Transaction<'_>) -> Result<SmallRecords> {
+        Ok(SmallRecords {
+            templates: sx::templates(tx)?,
+            people: sx::people(tx)?,
+            relationships: sx::relationships(tx)?,
+            sessions: sx::sessions(tx)?,
+            actions: sx::actions(tx)?,
+            cpd: sx::cpd_activities(tx)?,
+        })
+    }
+}
+
+/// The export, serialised lazily: small tables are loaded up front, entries and attachments
+/// are streamed from the database one at a time.
+struct Document<'a, 't> {
+    tx: &'a Transaction<'t>,
+    small: SmallRecords,
     counts: sx::Counts,
     progress: RefCell<&'a mut dyn FnMut(Progress)>,
     /// A storage error met while streaming (serde can only carry a message).
@@ -161,12 +177,12 @@ impl Serialize for Document<'_, '_> {
         let mut map = s.serialize_map(Some(10))?;
         map.serialize_entry("format", FORMAT)?;
         map.serialize_entry("version", &VERSION)?;
-        map.serialize_entry("templates", &self.templates)?;
-        map.serialize_entry("people", &self.people)?;
-        map.serialize_entry("relationships", &self.relationships)?;
-        map.serialize_entry("mentoring_sessions", &self.sessions)?;
-        map.serialize_entry("actions", &self.actions)?;
-        map.serialize_entry("cpd_activities", &self.cpd)?;
+        map.serialize_entry("templates", &self.small.templates)?;
+        map.serialize_entry("people", &self.small.people)?;
+        map.serialize_entry("relationships", &self.small.relationships)?;
+        map.serialize_entry("mentoring_sessions", &self.small.sessions)?;
+        map.serialize_entry("actions", &self.small.actions)?;
+        map.serialize_entry("cpd_activities", &self.small.cpd)?;
         map.serialize_entry(
             "entries",
             &Stream {
@@ -203,39 +219,29 @@ impl Serialize for Stream<'_, '_, '_> {
         let mut progress = doc.progress.borrow_mut();
         let mut serde_error = None;
         let mut written = 0u32;
-        let stopped = || Error::invalid("export", "stopped by a write error");
+        let (phase, total) = match self.what {
+            Streamed::Entries => ("entries", doc.counts.entries),
+            Streamed::Attachments => ("attachments", doc.counts.attachments),
+        };
+        let mut ticker = Ticker::start(&mut **progress, phase, total);
+        let mut emit = |element: Element| {
+            seq.serialize_element(&element).map_err(|e| {
+                serde_error = Some(e);
+                Error::invalid("export", "stopped by a write error")
+            })?;
+            written += 1;
+            ticker.tick();
+            Ok(())
+        };
         let result = match self.what {
-            Streamed::Entries => {
-                let mut ticker = Ticker::start(&mut **progress, "entries", doc.counts.entries);
-                let r = sx::for_each_entry(doc.tx, false, |entry| {
-                    seq.serialize_element(&entry).map_err(|e| {
-                        serde_error = Some(e);
-                        stopped()
-                    })?;
-                    written += 1;
-                    ticker.tick();
-                    Ok(())
-                });
-                ticker.finish();
-                r
-            }
+            Streamed::Entries => sx::for_each_entry(doc.tx, false, |e| emit(Element::Entry(e))),
             Streamed::Attachments => {
-                let mut ticker =
-                    Ticker::start(&mut **progress, "attachments", doc.counts.attachments);
-                let r = sx::for_each_attachment(doc.tx, sx::AttachmentScope::All, |a| {
-                    seq.serialize_element(&AttachmentRecord::from(a))
-                        .map_err(|e| {
-                            serde_error = Some(e);
-                            stopped()
-                        })?;
-                    written += 1;
-                    ticker.tick();
-                    Ok(())
-                });
-                ticker.finish();
-                r
+                sx::for_each_attachment(doc.tx, sx::AttachmentScope::All, |a| {
+                    emit(Element::Attachment(a.into()))
+                })
             }
         };
+        ticker.finish();
         if let Some(e) = serde_error {
             return Err(e);
         }
@@ -251,6 +257,14 @@ impl Serialize for Stream<'_, '_, '_> {
         });
         seq.end()
     }
+}
+
+/// One element of a streamed section, serialised as the record it holds.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Element {
+    Entry(Entry),
+    Attachment(AttachmentRecord),
 }
 
 /// An attachment as the document carries it: its owner, metadata, `updated_at` and bytes.

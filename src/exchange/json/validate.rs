@@ -92,23 +92,35 @@ impl Here<'_> {
         })
     }
 
-    /// Fails unless `id` is a record of this kind in the file or the journal.
+    /// Fails unless every id in `ids` names a record of the `known` kind.
     pub(super) fn refers(
         &self,
         field: &str,
-        id: Uuid,
-        what: &str,
-        file: &HashSet<Uuid>,
-        journal: &HashMap<Uuid, DateTime<Utc>>,
+        ids: impl IntoIterator<Item = Uuid>,
+        known: &Known<'_>,
     ) -> Result<()> {
-        if file.contains(&id) || journal.contains_key(&id) {
-            Ok(())
-        } else {
-            Err(self.err(
+        match ids.into_iter().find(|id| !known.contains(id)) {
+            None => Ok(()),
+            Some(id) => Err(self.err(
                 field,
-                format!("no {what} with id {id} in the file or the journal"),
-            ))
+                format!("no {} with id {id} in the file or the journal", known.what),
+            )),
         }
+    }
+}
+
+/// The records of one kind that a reference may name: those in the file and those already
+/// in the journal.
+pub(super) struct Known<'a> {
+    /// What an error calls one ("person", "CPD activity").
+    pub(super) what: &'static str,
+    pub(super) file: HashSet<Uuid>,
+    pub(super) journal: &'a HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Known<'_> {
+    fn contains(&self, id: &Uuid) -> bool {
+        self.file.contains(id) || self.journal.contains_key(id)
     }
 }
 
