@@ -556,15 +556,20 @@ mod tests {
         }
     }
 
+    /// `report` with its totals and summary filled in, as an import leaves it.
+    fn summed(mut report: ImportReport) -> ImportReport {
+        report.sum();
+        report
+    }
+
     #[test]
     fn the_sentence_counts_new_and_updated_entries_what_was_there_and_where_the_backup_is() {
-        let mut r = ImportReport {
+        let r = summed(ImportReport {
             entries: counts(10, 2, 3),
             attachments: counts(4, 0, 0),
+            backup: Some(PathBuf::from("/b/before-import.reprise")),
             ..ImportReport::default()
-        };
-        r.sum();
-        r.backup = Some(PathBuf::from("/b/before-import.reprise"));
+        });
         assert_eq!(
             r.sentence(),
             "Imported 12 entries (10 new, 2 updated); 3 already here; 4 other records \
@@ -575,12 +580,11 @@ mod tests {
 
     #[test]
     fn the_sentence_says_plainly_when_a_reimport_changed_nothing() {
-        let mut r = ImportReport {
+        let r = summed(ImportReport {
             entries: counts(0, 0, 5),
             people: counts(0, 0, 2),
             ..ImportReport::default()
-        };
-        r.sum();
+        });
         assert_eq!(
             r.summary,
             "Nothing new to import: all 7 records were already in the journal."
