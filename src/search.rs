@@ -109,7 +109,7 @@ pub fn parse_query(input: &str, prefix_last: bool) -> Result<String> {
         if negate {
             chars.next();
         }
-        if chars.peek() == Some(&'"') {
+        let (text, phrase, prefix) = if chars.peek() == Some(&'"') {
             chars.next();
             let mut text = String::new();
             let mut closed = false;
@@ -130,38 +130,30 @@ pub fn parse_query(input: &str, prefix_last: bool) -> Result<String> {
             if prefix {
                 chars.next();
             }
-            if words(&text).is_empty() {
+            (text, true, prefix)
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '"' {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            if word == "OR" && !negate {
+                toks.push(Tok::Or);
                 continue;
             }
-            toks.push(Tok::Term {
-                text,
-                phrase: true,
-                prefix,
-                negate,
-            });
-            continue;
-        }
-        let mut word = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() || c == '"' {
-                break;
-            }
-            word.push(c);
-            chars.next();
-        }
-        if word == "OR" && !negate {
-            toks.push(Tok::Or);
-            continue;
-        }
-        let prefix = word.ends_with('*');
-        let text = word.trim_end_matches('*').to_owned();
-        // Punctuation-only words ("&", "—") match nothing in the index: skip them.
+            let prefix = word.ends_with('*');
+            (word.trim_end_matches('*').to_owned(), false, prefix)
+        };
+        // Punctuation-only words ("&", "—") and phrases match nothing in the index: skip them.
         if words(&text).is_empty() {
             continue;
         }
         toks.push(Tok::Term {
             text,
-            phrase: false,
+            phrase,
             prefix,
             negate,
         });
