@@ -45,11 +45,15 @@ struct Meter {
 }
 
 impl Meter {
-    fn new() -> Meter {
-        Meter {
+    /// Runs `work` with a meter showing its progress, cleared when it ends.
+    fn around<T>(work: impl FnOnce(&mut dyn FnMut(Progress)) -> T) -> T {
+        let mut meter = Meter {
             on: std::io::stderr().is_terminal(),
             shown: false,
-        }
+        };
+        let result = work(&mut |p| meter.show(p));
+        meter.finish();
+        result
     }
 
     fn show(&mut self, p: Progress) {
@@ -73,10 +77,7 @@ impl Meter {
 
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> CliResult {
     let store = ctx.read()?;
-    let mut meter = Meter::new();
-    let result = a.format.export(&store, &a.output, &mut |p| meter.show(p));
-    meter.finish();
-    let summary = result?;
+    let summary = Meter::around(|progress| a.format.export(&store, &a.output, progress))?;
     let line = format!(
         "exported {} entries and {} attachments to {} ({} bytes)",
         summary.entries,
@@ -89,10 +90,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> CliResult {
 
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> CliResult {
     let store = ctx.write()?;
-    let mut meter = Meter::new();
-    let result = a.format.import(&store, &a.path, &mut |p| meter.show(p));
-    meter.finish();
-    let report = result?;
+    let report = Meter::around(|progress| a.format.import(&store, &a.path, progress))?;
     let line = report.summary_line();
     ctx.out.either(&report, |out| out.line(line))
 }
