@@ -1,4 +1,5 @@
-//! Native open/save dialogs, opened from Rust so that the webview never names a path (T3).
+//! Native open/save dialogs, opened from Rust so that the webview never names a path: a page
+//! that could name paths could read or overwrite any file the person can.
 //!
 //! End-to-end tests cannot click a GTK file dialog, so in debug builds (the ones the tests
 //! drive) `REPRISE_TEST_DIALOG_DIR` makes the dialogs answer with fixed names inside that
@@ -31,7 +32,13 @@ fn test_answer(purpose: Purpose) -> Option<PathBuf> {
     let name = match purpose {
         Purpose::Export(f) => test_file_name("export", f),
         Purpose::Import(f) => test_file_name("import", f),
-        Purpose::Attach => "attachment.bin".to_owned(),
+        // The test puts the one file it attaches in the folder as `attachment.<ext>`.
+        Purpose::Attach => std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.starts_with("attachment."))
+            .min()
+            .unwrap_or_else(|| "attachment.bin".to_owned()),
     };
     Some(dir.join(name))
 }

@@ -221,3 +221,51 @@ def test_a_journal_found_damaged_after_launch_is_read_but_never_written(home, la
     app.screenshot("damaged")
     app.quit()
     assert home.journal.read_bytes() == damaged, "the damaged journal was written to"
+
+
+def write_wav(path, seconds=2.0, rate=8000):
+    """A real PCM WAV: a quiet 440 Hz tone."""
+    import math
+    import struct
+    import wave
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate)))
+                               for i in range(int(seconds * rate))))
+
+
+def test_an_attached_recording_plays_seeks_and_shows_its_duration(home, launch):
+    with_profile(home)
+    write_wav(home.dialogs / "attachment.wav", seconds=2.0)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    type_into_editor(app, "The group's first round, recorded.")
+    wait_saved(app)
+    app.wait("add-attachment").click()
+    audio = app.wait("attachment-audio")
+    state = lambda: app.driver.execute_script(
+        "const a = arguments[0]; return {ready: a.readyState, duration: isFinite(a.duration) ? a.duration : 0,"
+        " error: a.error && a.error.code, seekable: a.seekable.length ? a.seekable.end(0) : 0};", audio)
+    app.until(lambda: state()["duration"] > 0 or state()["error"], 15, "the recording never loaded")
+    s = state()
+    assert s["error"] is None, f"the player reports media error {s['error']}"
+    assert 1.9 < s["duration"] < 2.1, s
+    assert s["seekable"] > 1.9, f"the recording cannot be sought: {s}"
+    # Seeking asks the protocol for a range from the middle of the file.
+    app.driver.execute_script("arguments[0].currentTime = 1.5;", audio)
+    app.until(lambda: app.driver.execute_script("return !arguments[0].seeking && arguments[0].currentTime > 1.4;", audio),
+              10, "seeking did not land")
+    assert state()["error"] is None
+    # And it plays: time moves on from where it was sought to.
+    app.driver.execute_script("arguments[0].currentTime = 0; arguments[0].play();", audio)
+    app.until(lambda: app.driver.execute_script("return arguments[0].currentTime > 0.3;", audio), 10,
+              "the recording does not play")
+    app.driver.execute_script("arguments[0].pause();", audio)
+    assert state()["error"] is None
+    time.sleep(0.6)
+    # Every attachment can also be opened in the system's own player.
+    assert app.wait("open-attachment").is_enabled()
+    app.screenshot("recording")

@@ -87,7 +87,7 @@ async setOwner(input: PersonInput) : Promise<Result<Person, IpcError>> {
 },
 /**
  * Opens an `http`, `https` or `mailto` link in the person's browser or mail app; anything
- * else is refused (RELIABILITY T4).
+ * else is refused, so a link in an entry can never start a program or open a local file.
  */
 async openExternal(url: string) : Promise<Result<null, IpcError>> {
     try {

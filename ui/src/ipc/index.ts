@@ -213,6 +213,24 @@ export function attachmentUrl(id: string): string {
   return convertFileSrc(id, ATTACHMENT_SCHEME);
 }
 
+/**
+ * An attachment's bytes as a `blob:` URL the page owns, for `<audio>` and `<video>`: WebKitGTK's
+ * media player cannot read the attachment scheme itself, but the page can fetch from it. Call
+ * `URL.revokeObjectURL` when the player goes, so the bytes are let go.
+ */
+export async function attachmentMediaUrl(id: string): Promise<string> {
+  const url = attachmentUrl(id);
+  if (url.startsWith("data:")) return url;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+  if (!response.ok) throw new IpcError(response.status === 404 ? "NotFound" : "Io", (await response.text()) || `the attachment could not be read (${response.status})`);
+  return URL.createObjectURL(await response.blob());
+}
+
 // Exchange (Rust opens the native save/open dialog; `null` means the person cancelled)
 
 export const exchangeFormats = () => call((c) => c.exchangeFormats());
