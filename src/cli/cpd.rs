@@ -1,6 +1,6 @@
 //! `reprise cpd`: log CPD activities, list them, and sum their hours.
 
-use super::output::{cpd_type_label, hours, short_ids};
+use super::output::{cpd_type_label, hours, with_short_ids};
 use super::{parse_cpd_type, parse_day, split_tags, CliError, CliResult, Ctx};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
@@ -113,8 +113,7 @@ fn add(ctx: &mut Ctx, a: AddArgs) -> CliResult {
         linked_entries: Vec::new(),
     };
     let activity = ctx.write()?.create_cpd(&input)?;
-    let id = activity.id;
-    ctx.out.either(&activity, |out| out.line(id))
+    ctx.out.written(&activity, activity.id)
 }
 
 fn list(ctx: &mut Ctx, since: Option<NaiveDate>, until: Option<NaiveDate>) -> CliResult {
@@ -128,8 +127,7 @@ fn list(ctx: &mut Ctx, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Cl
     }
     let activities = ctx.read()?.list_cpd(since, until)?;
     ctx.out.either(&activities, |out| {
-        let ids: Vec<_> = activities.iter().map(|a| a.id).collect();
-        for (a, id) in activities.iter().zip(short_ids(&ids)) {
+        for (a, id) in with_short_ids(&activities, |a| a.id) {
             let provider = a
                 .provider
                 .as_deref()

@@ -236,8 +236,7 @@ pub fn new(ctx: &mut Ctx, a: NewArgs) -> CliResult {
     let entry = store
         .create_entry(&input)
         .map_err(|e| Draft::keep_on_failure(draft, e.into()))?;
-    let id = entry.id;
-    ctx.out.either(&entry, |out| out.line(id))
+    ctx.out.written(&entry, entry.id)
 }
 
 /// Up to `limit` entries matching `filter`, following pages as needed.

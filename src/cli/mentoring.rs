@@ -4,7 +4,7 @@
 //! People, relationships, sessions and actions are named on the command line by id, a unique
 //! start of the id, or (people and relationships) their name; `me` is the journal's owner.
 
-use super::output::{relationship_label, resolve, short_ids};
+use super::output::{relationship_label, resolve, with_short_ids};
 use super::{parse_day, parse_relationship_kind, CliError, CliResult, Ctx};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -55,23 +55,7 @@ enum MentoringCommand {
     /// List relationships with their members and roles (the default).
     List,
     /// Start a relationship: a mentoring pair, a peer pair or a group.
-    Add {
-        /// mentoring-pair, peer-pair or group.
-        #[arg(long, value_parser = parse_relationship_kind)]
-        kind: RelationshipKind,
-        /// Its name.
-        #[arg(long)]
-        name: String,
-        /// A member and their role: NAME_OR_ID:mentor|mentee|peer (repeat; `me` is you).
-        #[arg(long = "member", value_name = "NAME_OR_ID:ROLE", required = true)]
-        members: Vec<String>,
-        /// Purpose and goals.
-        #[arg(long, default_value = "")]
-        purpose: String,
-        /// When it began [default: today].
-        #[arg(long, value_parser = parse_day, value_name = "DAY")]
-        since: Option<NaiveDate>,
-    },
+    Add(AddRelationship),
     /// List session notes, newest first.
     Sessions {
         /// Only this relationship's (id, start of id, or name).
@@ -79,43 +63,11 @@ enum MentoringCommand {
         relationship: Option<String>,
     },
     /// Record a mentoring session.
-    SessionAdd {
-        /// The relationship (id, start of id, or name).
-        #[arg(long, value_name = "ID")]
-        relationship: String,
-        /// The day it was held [default: today].
-        #[arg(long, value_parser = parse_day, value_name = "DAY")]
-        date: Option<NaiveDate>,
-        /// How long it lasted, in minutes.
-        #[arg(long, value_name = "MINUTES")]
-        duration: Option<u32>,
-        /// Notes (Markdown).
-        #[arg(long, default_value = "")]
-        notes: String,
-        /// Who attended (repeat) [default: every member].
-        #[arg(long = "attendee", value_name = "NAME_OR_ID")]
-        attendees: Vec<String>,
-    },
+    SessionAdd(AddSession),
     /// List actions, open ones first.
     Actions,
     /// Add an action.
-    ActionAdd {
-        /// What to do.
-        #[arg(long)]
-        title: String,
-        /// More detail.
-        #[arg(long, default_value = "")]
-        detail: String,
-        /// When it is due.
-        #[arg(long, value_parser = parse_day, value_name = "DAY")]
-        due: Option<NaiveDate>,
-        /// Who will do it (name or id; `me` is you).
-        #[arg(long, value_name = "NAME_OR_ID")]
-        owner: Option<String>,
-        /// The mentoring session it was agreed in.
-        #[arg(long, value_name = "ID")]
-        session: Option<String>,
-    },
+    ActionAdd(AddAction),
     /// Mark an action done.
     ActionDone {
         /// The action's id or the start of it.
@@ -123,13 +75,69 @@ enum MentoringCommand {
     },
 }
 
+#[derive(Debug, Args)]
+struct AddRelationship {
+    /// mentoring-pair, peer-pair or group.
+    #[arg(long, value_parser = parse_relationship_kind)]
+    kind: RelationshipKind,
+    /// Its name.
+    #[arg(long)]
+    name: String,
+    /// A member and their role: NAME_OR_ID:mentor|mentee|peer (repeat; `me` is you).
+    #[arg(long = "member", value_name = "NAME_OR_ID:ROLE", required = true)]
+    members: Vec<String>,
+    /// Purpose and goals.
+    #[arg(long, default_value = "")]
+    purpose: String,
+    /// When it began [default: today].
+    #[arg(long, value_parser = parse_day, value_name = "DAY")]
+    since: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+struct AddSession {
+    /// The relationship (id, start of id, or name).
+    #[arg(long, value_name = "ID")]
+    relationship: String,
+    /// The day it was held [default: today].
+    #[arg(long, value_parser = parse_day, value_name = "DAY")]
+    date: Option<NaiveDate>,
+    /// How long it lasted, in minutes.
+    #[arg(long, value_name = "MINUTES")]
+    duration: Option<u32>,
+    /// Notes (Markdown).
+    #[arg(long, default_value = "")]
+    notes: String,
+    /// Who attended (repeat) [default: every member].
+    #[arg(long = "attendee", value_name = "NAME_OR_ID")]
+    attendees: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct AddAction {
+    /// What to do.
+    #[arg(long)]
+    title: String,
+    /// More detail.
+    #[arg(long, default_value = "")]
+    detail: String,
+    /// When it is due.
+    #[arg(long, value_parser = parse_day, value_name = "DAY")]
+    due: Option<NaiveDate>,
+    /// Who will do it (name or id; `me` is you).
+    #[arg(long, value_name = "NAME_OR_ID")]
+    owner: Option<String>,
+    /// The mentoring session it was agreed in.
+    #[arg(long, value_name = "ID")]
+    session: Option<String>,
+}
+
 pub fn people(ctx: &mut Ctx, a: PeopleArgs) -> CliResult {
     match a.action.unwrap_or(PeopleCommand::List) {
         PeopleCommand::List => {
             let people = ctx.read()?.list_people()?;
             ctx.out.either(&people, |out| {
-                let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
-                for (p, id) in people.iter().zip(short_ids(&ids)) {
+                for (p, id) in with_short_ids(&people, |p| p.id) {
                     let mut line = format!("{id}  {}", p.display_name);
                     if p.is_owner {
                         line.push_str(" (you)");
@@ -147,8 +155,7 @@ pub fn people(ctx: &mut Ctx, a: PeopleArgs) -> CliResult {
         }
         PeopleCommand::Add(p) => {
             let person = ctx.write()?.create_person(&person_input(p))?;
-            let id = person.id;
-            ctx.out.either(&person, |out| out.line(id))
+            ctx.out.written(&person, person.id)
         }
         PeopleCommand::Me(p) => {
             let store = ctx.write()?;
@@ -176,46 +183,7 @@ fn person_input(p: PersonArgs) -> PersonInput {
 pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
     match a.action.unwrap_or(MentoringCommand::List) {
         MentoringCommand::List => list(ctx),
-        MentoringCommand::Add {
-            kind,
-            name,
-            members,
-            purpose,
-            since,
-        } => {
-            let store = ctx.write()?;
-            let people = store.list_people()?;
-            let members = members
-                .iter()
-                .map(|m| {
-                    let (who, role) = m.rsplit_once(':').ok_or_else(|| {
-                        CliError::Usage(format!(
-                            "--member {m:?} needs a role: NAME_OR_ID:mentor|mentee|peer"
-                        ))
-                    })?;
-                    let role: Role = role.parse().map_err(|_| {
-                        CliError::Usage(format!(
-                            "--member {m:?}: {role:?} is not a role; use mentor, mentee or peer"
-                        ))
-                    })?;
-                    Ok(Member {
-                        person_id: person(&people, who)?,
-                        role,
-                    })
-                })
-                .collect::<CliResult<Vec<_>>>()?;
-            let r = store.create_relationship(&RelationshipInput {
-                kind,
-                name,
-                purpose,
-                started_on: Some(since.unwrap_or_else(|| chrono::Local::now().date_naive())),
-                ended_on: None,
-                status: RelationshipStatus::Active,
-                members,
-            })?;
-            let id = r.id;
-            ctx.out.either(&r, |out| out.line(id))
-        }
+        MentoringCommand::Add(a) => add_relationship(ctx, a),
         MentoringCommand::Sessions { relationship } => {
             let store = ctx.read()?;
             let relationships = store.list_relationships()?;
@@ -225,8 +193,7 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
             let sessions = store.list_sessions(only)?;
             let people = store.list_people()?;
             ctx.out.either(&sessions, |out| {
-                let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
-                for (s, id) in sessions.iter().zip(short_ids(&ids)) {
+                for (s, id) in with_short_ids(&sessions, |s| s.id) {
                     let rel = relationships
                         .iter()
                         .find(|r| r.id == s.relationship_id)
@@ -249,46 +216,13 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
                 Ok(())
             })
         }
-        MentoringCommand::SessionAdd {
-            relationship,
-            date,
-            duration,
-            notes,
-            attendees,
-        } => {
-            let store = ctx.write_existing()?;
-            let relationships = store.list_relationships()?;
-            let rel_id = relationship_id(&relationships, &relationship)?;
-            let people = store.list_people()?;
-            let attendees = if attendees.is_empty() {
-                relationships
-                    .iter()
-                    .find(|r| r.id == rel_id)
-                    .map(|r| r.members.iter().map(|m| m.person_id).collect())
-                    .unwrap_or_default()
-            } else {
-                attendees
-                    .iter()
-                    .map(|a| person(&people, a))
-                    .collect::<CliResult<Vec<_>>>()?
-            };
-            let s = store.create_session(&MentoringSessionInput {
-                relationship_id: rel_id,
-                held_on: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
-                duration_minutes: duration,
-                notes,
-                attendees,
-            })?;
-            let id = s.id;
-            ctx.out.either(&s, |out| out.line(id))
-        }
+        MentoringCommand::SessionAdd(a) => add_session(ctx, a),
         MentoringCommand::Actions => {
             let store = ctx.read()?;
             let actions = store.list_actions()?;
             let people = store.list_people()?;
             ctx.out.either(&actions, |out| {
-                let ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
-                for (a, id) in actions.iter().zip(short_ids(&ids)) {
+                for (a, id) in with_short_ids(&actions, |a| a.id) {
                     let due = a.due_on.map(|d| format!("  due {d}")).unwrap_or_default();
                     let owner = a
                         .owner_id
@@ -303,42 +237,7 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
                 Ok(())
             })
         }
-        MentoringCommand::ActionAdd {
-            title,
-            detail,
-            due,
-            owner,
-            session,
-        } => {
-            let store = ctx.write()?;
-            let owner_id = match owner {
-                Some(o) => Some(person(&store.list_people()?, &o)?),
-                None => None,
-            };
-            let session_id = match session {
-                Some(s) => {
-                    let sessions = store.list_sessions(None)?;
-                    Some(resolve(&sessions, &s, "mentoring session", |s| s.id, None)?)
-                }
-                None => None,
-            };
-            let a = store.create_action(&ActionInput {
-                title,
-                detail,
-                owner_id,
-                due_on: due,
-                status: ActionStatus::Open,
-                source: if session_id.is_some() {
-                    ActionSource::MentoringSession
-                } else {
-                    ActionSource::Other
-                },
-                source_entry_id: None,
-                source_session_id: session_id,
-            })?;
-            let id = a.id;
-            ctx.out.either(&a, |out| out.line(id))
-        }
+        MentoringCommand::ActionAdd(a) => add_action(ctx, a),
         MentoringCommand::ActionDone { id } => {
             let store = ctx.write_existing()?;
             let actions = store.list_actions()?;
@@ -369,13 +268,104 @@ pub fn run(ctx: &mut Ctx, a: MentoringArgs) -> CliResult {
     }
 }
 
+fn add_relationship(ctx: &mut Ctx, a: AddRelationship) -> CliResult {
+    let store = ctx.write()?;
+    let people = store.list_people()?;
+    let members = a
+        .members
+        .iter()
+        .map(|m| {
+            let (who, role) = m.rsplit_once(':').ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--member {m:?} needs a role: NAME_OR_ID:mentor|mentee|peer"
+                ))
+            })?;
+            let role: Role = role.parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "--member {m:?}: {role:?} is not a role; use mentor, mentee or peer"
+                ))
+            })?;
+            Ok(Member {
+                person_id: person(&people, who)?,
+                role,
+            })
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    let r = store.create_relationship(&RelationshipInput {
+        kind: a.kind,
+        name: a.name,
+        purpose: a.purpose,
+        started_on: Some(a.since.unwrap_or_else(|| chrono::Local::now().date_naive())),
+        ended_on: None,
+        status: RelationshipStatus::Active,
+        members,
+    })?;
+    ctx.out.written(&r, r.id)
+}
+
+fn add_session(ctx: &mut Ctx, a: AddSession) -> CliResult {
+    let store = ctx.write_existing()?;
+    let relationships = store.list_relationships()?;
+    let rel_id = relationship_id(&relationships, &a.relationship)?;
+    let people = store.list_people()?;
+    let attendees = if a.attendees.is_empty() {
+        relationships
+            .iter()
+            .find(|r| r.id == rel_id)
+            .map(|r| r.members.iter().map(|m| m.person_id).collect())
+            .unwrap_or_default()
+    } else {
+        a.attendees
+            .iter()
+            .map(|who| person(&people, who))
+            .collect::<CliResult<Vec<_>>>()?
+    };
+    let s = store.create_session(&MentoringSessionInput {
+        relationship_id: rel_id,
+        held_on: a.date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        duration_minutes: a.duration,
+        notes: a.notes,
+        attendees,
+    })?;
+    ctx.out.written(&s, s.id)
+}
+
+fn add_action(ctx: &mut Ctx, a: AddAction) -> CliResult {
+    let store = ctx.write()?;
+    let owner_id = match a.owner {
+        Some(o) => Some(person(&store.list_people()?, &o)?),
+        None => None,
+    };
+    let session_id = match a.session {
+        Some(s) => {
+            let sessions = store.list_sessions(None)?;
+            Some(resolve(&sessions, &s, "mentoring session", |s| s.id, None)?)
+        }
+        None => None,
+    };
+    let action = store.create_action(&ActionInput {
+        title: a.title,
+        detail: a.detail,
+        owner_id,
+        due_on: a.due,
+        status: ActionStatus::Open,
+        source: if session_id.is_some() {
+            ActionSource::MentoringSession
+        } else {
+            ActionSource::Other
+        },
+        source_entry_id: None,
+        source_session_id: session_id,
+    })?;
+    ctx.out.written(&action, action.id)
+}
+
 fn list(ctx: &mut Ctx) -> CliResult {
     let store = ctx.read()?;
     let relationships = store.list_relationships()?;
     let people = store.list_people()?;
     ctx.out.either(&relationships, |out| {
-        let ids: Vec<Uuid> = relationships.iter().map(|r| r.id).collect();
-        for (r, id) in relationships.iter().zip(short_ids(&ids)) {
+        for (r, id) in with_short_ids(&relationships, |r| r.id) {
             let since = r
                 .started_on
                 .map(|d| format!(", since {d}"))

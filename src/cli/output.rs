@@ -62,6 +62,11 @@ impl Out {
             text(self)
         }
     }
+
+    /// Prints a record just written: as JSON, or else only its id.
+    pub fn written<T: Serialize>(&mut self, record: &T, id: Uuid) -> CliResult {
+        self.either(record, |out| out.line(id))
+    }
 }
 
 /// One letter for an entry's kind in listings.
@@ -163,6 +168,16 @@ pub fn short_ids(ids: &[Uuid]) -> Vec<String> {
             t[..len.min(t.len())].to_owned()
         })
         .collect()
+}
+
+/// Each record with the shortest prefix of its id that no other record's shares (see
+/// [`short_ids`]), as listings show them.
+pub fn with_short_ids<T>(
+    records: &[T],
+    id: impl Fn(&T) -> Uuid,
+) -> impl Iterator<Item = (&T, String)> {
+    let ids: Vec<Uuid> = records.iter().map(id).collect();
+    records.iter().zip(short_ids(&ids))
 }
 
 /// Finds one record by a full id, a unique id prefix (of at least 4 characters) or, when

@@ -1,6 +1,6 @@
 //! `reprise search`: entries first, then CPD activities.
 
-use super::output::short_entry_id;
+use super::output::{short_entry_id, with_short_ids};
 use super::{CliResult, Ctx, FilterArgs};
 use clap::Args;
 use reprise::search::{SearchHit, SearchOrder, SearchRequest};
@@ -110,8 +110,7 @@ pub fn search(ctx: &mut Ctx, a: SearchArgs) -> CliResult {
                     out.line("")?;
                 }
                 out.line("CPD activities")?;
-                let ids: Vec<_> = cpd.iter().map(|c| c.id).collect();
-                for (c, id) in cpd.iter().zip(super::output::short_ids(&ids)) {
+                for (c, id) in with_short_ids(&cpd, |c| c.id) {
                     out.line(format!("{}  {}  ({id})", c.started_on, c.title))?;
                     if !c.snippet_text.is_empty() {
                         out.line(format!("    {}", c.snippet_text))?;
