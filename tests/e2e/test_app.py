@@ -269,3 +269,24 @@ def test_an_attached_recording_plays_seeks_and_shows_its_duration(home, launch):
     # Every attachment can also be opened in the system's own player.
     assert app.wait("open-attachment").is_enabled()
     app.screenshot("recording")
+
+
+def test_a_framework_reflection_carries_session_facts(home, launch):
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("template-gibbs").click()
+    app.wait("title-input").send_keys("Circle time that went quiet")
+    # Closed on a reflection with no facts yet, and one click opens it.
+    toggle = app.wait("session-facts-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    app.wait("session-setting").send_keys("Sunflower Nursery")
+    app.wait("session-group").send_keys("Toddler room")
+    wait_saved(app)
+    entry = json.loads(home.cli("--json", "list").stdout)[0]
+    shown = json.loads(home.cli("--json", "show", entry["id"]).stdout)
+    assert shown["kind"] == "reflection"
+    assert shown["session"]["setting"] == "Sunflower Nursery"
+    assert shown["session"]["group"] == "Toddler room"
+    app.screenshot("facts")

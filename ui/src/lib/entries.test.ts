@@ -46,3 +46,13 @@ describe("entry text helpers", () => {
     expect(blankInput("quick_note", "2026-11-22").session).toBeNull();
   });
 });
+
+describe("session facts", () => {
+  it("count as present when any one is filled in", async () => {
+    const { hasFacts, blankSession } = await import("./entries");
+    expect(hasFacts(null)).toBe(false);
+    expect(hasFacts(blankSession())).toBe(false);
+    expect(hasFacts({ ...blankSession(), setting: "Sunflower Nursery" })).toBe(true);
+    expect(hasFacts({ ...blankSession(), participants: 0 })).toBe(true);
+  });
+});

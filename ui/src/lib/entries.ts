@@ -6,6 +6,11 @@ export function blankSession(): SessionFacts {
   return { setting: null, group: null, age_range: null, participants: null, duration_minutes: null, activities: null };
 }
 
+/** True when any session fact is filled in. */
+export function hasFacts(f: SessionFacts | null): f is SessionFacts {
+  return f !== null && Object.values(f).some((v) => v !== null && v !== "");
+}
+
 export function blankInput(kind: EntryKind, day: string): EntryInput {
   return {
     kind,
