@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_drafts.sql"),
     include_str!("../../migrations/0003_search_lookup.sql"),
+    include_str!("../../migrations/0004_search_facts.sql"),
 ];
 
 /// The schema version this build writes.

@@ -27,7 +27,7 @@ impl Store {
         args.extend(filter_args);
         let (score, order) = match req.order {
             SearchOrder::Relevance => {
-                ("bm25(entries_fts, 10.0, 1.0, 5.0)", "score ASC, e.seq DESC")
+                ("bm25(entries_fts, 10.0, 1.0, 5.0, 3.0)", "score ASC, e.seq DESC")
             }
             SearchOrder::Newest => ("e.occurred_on", "score DESC, e.id DESC"),
         };
@@ -256,7 +256,7 @@ fn rank_first_page_unfiltered(
         )?
         .query_row([], |r| r.get(0))?;
     let mut ranked = tx.prepare_cached(
-        "SELECT rowid, bm25(entries_fts, 10.0, 1.0, 5.0) AS score
+        "SELECT rowid, bm25(entries_fts, 10.0, 1.0, 5.0, 3.0) AS score
            FROM entries_fts WHERE entries_fts MATCH ? ORDER BY score ASC, rowid DESC LIMIT ?",
     )?;
     let mut live = tx.prepare_cached(

@@ -340,3 +340,52 @@ fn cpd_text_is_searchable() {
         hits[0].snippet_html
     );
 }
+
+#[test]
+fn session_facts_are_searched_and_follow_edits() {
+    let j = Journal::new();
+    let mut input = entry("Circle time", "We sang the hello song.", "2026-02-02", &[]);
+    input.session = Some(reprise::model::SessionFacts {
+        setting: Some("Sunflower Nursery".into()),
+        group: Some("Toddler room".into()),
+        activities: Some("Shaker eggs, goodbye song".into()),
+        ..Default::default()
+    });
+    let e = j.store.create_entry(&input).unwrap();
+    assert_eq!(titles(&j, &req("sunflower")), ["Circle time"]);
+    assert_eq!(titles(&j, &req("toddler room")), ["Circle time"]);
+    assert_eq!(titles(&j, &req("shaker")), ["Circle time"]);
+    // A changed setting is found by its new name and no longer by the old one.
+    input.session.as_mut().unwrap().setting = Some("Bluebell Children's Centre".into());
+    j.store.update_entry(e.id, &input).unwrap();
+    assert_eq!(titles(&j, &req("bluebell")), ["Circle time"]);
+    assert!(titles(&j, &req("sunflower")).is_empty());
+    assert!(j.store.check().unwrap().is_ok());
+}
+
+#[test]
+fn facts_written_before_they_were_indexed_are_found_after_the_upgrade() {
+    use reprise::store::schema;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.reprise");
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "application_id", reprise::store::APPLICATION_ID)
+            .unwrap();
+        schema::migrate_to(&mut c, 3).unwrap();
+        c.execute(
+            "INSERT INTO entries (id, kind, title, body, occurred_on, setting, group_name,
+                                  tag_text, created_at, updated_at)
+             VALUES ('0190a000-0000-7000-8000-000000000001', 'session_record', 'Thursday',
+                     'Nine came.', '2024-05-06', 'Sunflower Nursery', 'Toddlers', '',
+                     '2024-05-06T10:00:00.000Z', '2024-05-06T10:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = reprise::Store::open(&path).unwrap();
+    let hits = store.search(&req("sunflower")).unwrap().items;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].entry.title, "Thursday");
+    assert!(store.check().unwrap().is_ok());
+}
