@@ -34,69 +34,80 @@ fn parse(text: &str) -> std::result::Result<Phrases, String> {
     Ok(phrases)
 }
 
-/// Every table the sample draws from. The order of each list matters: the generator picks by
-/// position, so reordering a list changes the journal a seed gives.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Phrases {
-    /// The journal's owner, when the journal has none yet.
-    pub owner: Profile,
-    /// Everyone else: the first is the mentor, the second the peer-pair partner, the next
-    /// three the peer group.
-    pub people: Vec<Profile>,
-    /// The names and purposes of the three relationships.
-    pub relationships: Relationships,
-    /// Where sessions happen.
-    pub places: Vec<Place>,
-    /// Who is in a session, one group per band.
-    pub participants: Vec<Participants>,
-    /// What a session does.
-    pub activities: Vec<Activity>,
-    /// What a reflection is about.
-    pub themes: Vec<Theme>,
-    /// For `{feel}`.
-    pub feelings: Vec<String>,
-    /// For `{idea}`.
-    pub ideas: Vec<String>,
-    /// For `{change}`, and the actions that come from reflections.
-    pub changes: Vec<String>,
-    /// Sentence patterns by what a template's prompt asks.
-    pub prompts: HashMap<Ask, Bank>,
-    /// Title patterns by template.
-    pub titles: Titles,
-    /// How often each built-in template is used, out of the total of the weights.
-    pub template_mix: Vec<Share>,
-    /// CPD activities.
-    pub cpd: CpdPhrases,
-    /// Mentoring session notes and their actions.
-    pub mentoring: MentoringPhrases,
+/// Declares a table of the sample's data file: read as the file writes it, every field
+/// required unless it says otherwise, and no other field allowed.
+macro_rules! phrase_table {
+    ($(#[$meta:meta])* pub(super) struct $name:ident { $($fields:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct $name { $($fields)* }
+    };
 }
 
-/// A person in the sample.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Profile {
-    pub name: String,
-    pub contact: Option<String>,
-    pub role: String,
-    #[serde(default)]
-    pub notes: String,
+phrase_table! {
+    /// Every table the sample draws from. The order of each list matters: the generator picks by
+    /// position, so reordering a list changes the journal a seed gives.
+    pub(super) struct Phrases {
+        /// The journal's owner, when the journal has none yet.
+        pub owner: Profile,
+        /// Everyone else: the first is the mentor, the second the peer-pair partner, the next
+        /// three the peer group.
+        pub people: Vec<Profile>,
+        /// The names and purposes of the three relationships.
+        pub relationships: Relationships,
+        /// Where sessions happen.
+        pub places: Vec<Place>,
+        /// Who is in a session, one group per band.
+        pub participants: Vec<Participants>,
+        /// What a session does.
+        pub activities: Vec<Activity>,
+        /// What a reflection is about.
+        pub themes: Vec<Theme>,
+        /// For `{feel}`.
+        pub feelings: Vec<String>,
+        /// For `{idea}`.
+        pub ideas: Vec<String>,
+        /// For `{change}`, and the actions that come from reflections.
+        pub changes: Vec<String>,
+        /// Sentence patterns by what a template's prompt asks.
+        pub prompts: HashMap<Ask, Bank>,
+        /// Title patterns by template.
+        pub titles: Titles,
+        /// How often each built-in template is used, out of the total of the weights.
+        pub template_mix: Vec<Share>,
+        /// CPD activities.
+        pub cpd: CpdPhrases,
+        /// Mentoring session notes and their actions.
+        pub mentoring: MentoringPhrases,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Relationships {
-    pub group: Named,
-    pub mentoring: Named,
-    pub peer_pair: Named,
+phrase_table! {
+    /// A person in the sample.
+    pub(super) struct Profile {
+        pub name: String,
+        pub contact: Option<String>,
+        pub role: String,
+        #[serde(default)]
+        pub notes: String,
+    }
 }
 
-/// A relationship's name and purpose; both may use `{mentor}` and `{peer}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Named {
-    pub name: String,
-    pub purpose: String,
+phrase_table! {
+    pub(super) struct Relationships {
+        pub group: Named,
+        pub mentoring: Named,
+        pub peer_pair: Named,
+    }
+}
+
+phrase_table! {
+    /// A relationship's name and purpose; both may use `{mentor}` and `{peer}`.
+    pub(super) struct Named {
+        pub name: String,
+        pub purpose: String,
+    }
 }
 
 /// Who a session is for, so that places, participants, activities and themes fit together.
@@ -128,50 +139,50 @@ impl Bands {
     }
 }
 
-/// Where a session happens and who with.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Place {
-    pub name: String,
-    pub group: String,
-    pub ages: String,
-    pub band: Band,
-    pub tags: Vec<String>,
-    /// Fewest and most participants.
-    pub size: (u32, u32),
-    pub minutes: Vec<u32>,
-    /// How many entries out of every hundred are set here.
-    pub weight: u32,
+phrase_table! {
+    /// Where a session happens and who with.
+    pub(super) struct Place {
+        pub name: String,
+        pub group: String,
+        pub ages: String,
+        pub band: Band,
+        pub tags: Vec<String>,
+        /// Fewest and most participants.
+        pub size: (u32, u32),
+        pub minutes: Vec<u32>,
+        /// How many entries out of every hundred are set here.
+        pub weight: u32,
+    }
 }
 
-/// The people in a session of one band.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Participants {
-    pub band: Band,
-    /// The group as a whole, for `{who}`.
-    pub who: String,
-    /// For `{learner}` and `{learner2}`.
-    pub learners: Vec<String>,
-    /// For `{adult}`.
-    pub adults: Vec<String>,
+phrase_table! {
+    /// The people in a session of one band.
+    pub(super) struct Participants {
+        pub band: Band,
+        /// The group as a whole, for `{who}`.
+        pub who: String,
+        /// For `{learner}` and `{learner2}`.
+        pub learners: Vec<String>,
+        /// For `{adult}`.
+        pub adults: Vec<String>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Activity {
-    pub name: String,
-    /// The first is the entry's tag for it.
-    pub tags: Vec<String>,
-    pub bands: Bands,
+phrase_table! {
+    pub(super) struct Activity {
+        pub name: String,
+        /// The first is the entry's tag for it.
+        pub tags: Vec<String>,
+        pub bands: Bands,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Theme {
-    pub name: String,
-    pub tag: Option<String>,
-    pub bands: Bands,
+phrase_table! {
+    pub(super) struct Theme {
+        pub name: String,
+        pub tag: Option<String>,
+        pub bands: Bands,
+    }
 }
 
 /// What a template's prompt asks for, so that its section gets fitting sentences.
@@ -213,69 +224,69 @@ impl Ask {
     ];
 }
 
-/// The sentences for one kind of prompt, and the headings (lower case) that ask for it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Bank {
-    pub headings: Vec<String>,
-    pub sentences: Vec<String>,
+phrase_table! {
+    /// The sentences for one kind of prompt, and the headings (lower case) that ask for it.
+    pub(super) struct Bank {
+        pub headings: Vec<String>,
+        pub sentences: Vec<String>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Titles {
-    pub for_template: HashMap<String, Vec<String>>,
-    /// For every other template.
-    pub otherwise: Vec<String>,
+phrase_table! {
+    pub(super) struct Titles {
+        pub for_template: HashMap<String, Vec<String>>,
+        /// For every other template.
+        pub otherwise: Vec<String>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Share {
-    pub template: String,
-    pub weight: u32,
+phrase_table! {
+    pub(super) struct Share {
+        pub template: String,
+        pub weight: u32,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct CpdPhrases {
-    pub kinds: Vec<CpdKind>,
-    pub descriptions: Vec<String>,
-    /// Descriptions for CPD done alone (reading, self-directed learning).
-    pub solo_descriptions: Vec<String>,
-    pub outcomes: Vec<String>,
-    pub impacts: Vec<String>,
-    pub benefits: Vec<String>,
-    pub evidence: Vec<String>,
-    pub standards: Vec<String>,
-    pub tags: Vec<String>,
+phrase_table! {
+    pub(super) struct CpdPhrases {
+        pub kinds: Vec<CpdKind>,
+        pub descriptions: Vec<String>,
+        /// Descriptions for CPD done alone (reading, self-directed learning).
+        pub solo_descriptions: Vec<String>,
+        pub outcomes: Vec<String>,
+        pub impacts: Vec<String>,
+        pub benefits: Vec<String>,
+        pub evidence: Vec<String>,
+        pub standards: Vec<String>,
+        pub tags: Vec<String>,
+    }
 }
 
-/// One type of CPD activity.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct CpdKind {
-    #[serde(rename = "type")]
-    pub kind: CpdType,
-    /// May use `{n}` and `{mentor}` besides the scene's slots.
-    pub titles: Vec<String>,
-    /// May be empty: reading has no provider.
-    pub providers: Vec<String>,
-    /// Fewest and most hours.
-    pub hours: (f64, f64),
-    /// The share of the hours that is participatory, at least and at most.
-    pub participatory: (f64, f64),
-    /// Every type appears twice in the sample; this many more for the common ones.
-    pub extra: usize,
+phrase_table! {
+    /// One type of CPD activity.
+    pub(super) struct CpdKind {
+        #[serde(rename = "type")]
+        pub kind: CpdType,
+        /// May use `{n}` and `{mentor}` besides the scene's slots.
+        pub titles: Vec<String>,
+        /// May be empty: reading has no provider.
+        pub providers: Vec<String>,
+        /// Fewest and most hours.
+        pub hours: (f64, f64),
+        /// The share of the hours that is participatory, at least and at most.
+        pub participatory: (f64, f64),
+        /// Every type appears twice in the sample; this many more for the common ones.
+        pub extra: usize,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct MentoringPhrases {
-    pub session_notes: Vec<String>,
-    pub action_titles: Vec<String>,
-    /// The detail of an action that comes from a reflection's action plan.
-    pub reflection_action_detail: String,
+phrase_table! {
+    pub(super) struct MentoringPhrases {
+        pub session_notes: Vec<String>,
+        pub action_titles: Vec<String>,
+        /// The detail of an action that comes from a reflection's action plan.
+        pub reflection_action_detail: String,
+    }
 }
 
 impl Phrases {
