@@ -290,3 +290,10 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
     assert shown["session"]["setting"] == "Sunflower Nursery"
     assert shown["session"]["group"] == "Toddler room"
     app.screenshot("facts")
+    # The facts are searched: the setting finds the entry in the app and on the command line.
+    app.wait("nav-search").click()
+    app.wait("search-input").send_keys("Sunflower")
+    app.until(lambda: any("Circle time that went quiet" in text(r) for r in app.all("search-result")), 10,
+              "searching the setting finds nothing")
+    found = json.loads(home.cli("--json", "search", "toddler room").stdout)
+    assert [h["entry"]["title"] for h in found["entries"]] == ["Circle time that went quiet"], found
