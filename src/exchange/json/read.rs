@@ -2,76 +2,120 @@
 
 use super::*;
 
-/// One record as read, before validation, with the section it came from.
-pub(super) enum Record {
-    Template(RawTemplate),
-    Person(RawPerson),
-    Relationship(RawRelationship),
-    Session(RawSession),
-    Action(RawAction),
-    Cpd(RawCpd),
-    Entry(RawEntry),
-    Attachment(RawAttachment),
-}
-
-impl Record {
-    pub(super) fn section(&self) -> &'static str {
-        match self {
-            Record::Template(_) => "templates",
-            Record::Person(_) => "people",
-            Record::Relationship(_) => "relationships",
-            Record::Session(_) => "mentoring_sessions",
-            Record::Action(_) => "actions",
-            Record::Cpd(_) => "cpd_activities",
-            Record::Entry(_) => "entries",
-            Record::Attachment(_) => "attachments",
+/// Declares the document's sections of records: for each, the [`Record`] variant that
+/// carries one of its records as read, the section's key in the document, and the fields of
+/// that raw record.
+macro_rules! sections {
+    ($($variant:ident($raw:ident) in $key:literal {
+        $($(#[$fmeta:meta])* $field:ident: $ty:ty),+ $(,)?
+    })+) => {
+        /// One record as read, before validation, with the section it came from.
+        pub(super) enum Record {
+            $($variant($raw),)+
         }
-    }
 
-    pub(super) fn id(&self) -> &str {
-        match self {
-            Record::Template(r) => &r.id,
-            Record::Person(r) => &r.id,
-            Record::Relationship(r) => &r.id,
-            Record::Session(r) => &r.id,
-            Record::Action(r) => &r.id,
-            Record::Cpd(r) => &r.id,
-            Record::Entry(r) => &r.id,
-            Record::Attachment(r) => &r.id,
+        impl Record {
+            pub(super) fn section(&self) -> &'static str {
+                match self {
+                    $(Record::$variant(_) => $key,)+
+                }
+            }
+
+            pub(super) fn id(&self) -> &str {
+                match self {
+                    $(Record::$variant(r) => &r.id,)+
+                }
+            }
         }
-    }
+
+        $(
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub(super) struct $raw {
+                $($(#[$fmeta])* pub(super) $field: $ty,)+
+            }
+        )+
+
+        /// Which kind of record a section holds.
+        #[derive(Clone, Copy)]
+        pub(super) enum Wrap {
+            $($variant,)+
+        }
+
+        impl Wrap {
+            /// The section with this key, and the kind of record it holds.
+            pub(super) fn of_section(key: &str) -> Option<(&'static str, Wrap)> {
+                match key {
+                    $($key => Some(($key, Wrap::$variant)),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl SectionSeed<'_> {
+            pub(super) fn next<'de, A: SeqAccess<'de>>(
+                &self,
+                seq: &mut A,
+            ) -> Result<Option<Record>, A::Error> {
+                Ok(match self.wrap {
+                    $(Wrap::$variant => seq.next_element()?.map(Record::$variant),)+
+                })
+            }
+        }
+    };
 }
 
 // Records as read. Ids, timestamps, dates and enum values stay text here so that a bad one
 // can be reported with its record and field.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawTemplate {
-    pub(super) id: String,
-    pub(super) key: String,
-    pub(super) name: String,
-    pub(super) description: String,
-    pub(super) kind: String,
-    // Exported so the file reads completely; never trusted on import (see `template`).
-    #[allow(dead_code)]
-    pub(super) builtin: bool,
-    pub(super) prompts: Vec<Prompt>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawPerson {
-    pub(super) id: String,
-    pub(super) display_name: String,
-    pub(super) contact: Option<String>,
-    pub(super) role_words: Option<String>,
-    pub(super) is_owner: bool,
-    pub(super) notes: String,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
+sections! {
+    Template(RawTemplate) in "templates" {
+        id: String, key: String, name: String, description: String, kind: String,
+        // Exported so the file reads completely; never trusted on import (see `template`).
+        #[allow(dead_code)]
+        builtin: bool,
+        prompts: Vec<Prompt>, created_at: String, updated_at: String,
+    }
+    Person(RawPerson) in "people" {
+        id: String, display_name: String, contact: Option<String>,
+        role_words: Option<String>, is_owner: bool, notes: String,
+        created_at: String, updated_at: String,
+    }
+    Relationship(RawRelationship) in "relationships" {
+        id: String, kind: String, name: String, purpose: String,
+        started_on: Option<String>, ended_on: Option<String>, status: String,
+        members: Vec<RawMember>, created_at: String, updated_at: String,
+    }
+    Session(RawSession) in "mentoring_sessions" {
+        id: String, relationship_id: String, held_on: String, duration_minutes: Option<u32>,
+        notes: String, attendees: Vec<String>, created_at: String, updated_at: String,
+    }
+    Action(RawAction) in "actions" {
+        id: String, title: String, detail: String, owner_id: Option<String>,
+        due_on: Option<String>, status: String, source: String,
+        source_entry_id: Option<String>, source_session_id: Option<String>,
+        created_at: String, updated_at: String,
+    }
+    Cpd(RawCpd) in "cpd_activities" {
+        id: String, title: String, activity_type: String, started_on: String,
+        ended_on: Option<String>, hours: f64, participatory_hours: f64,
+        provider: Option<String>, description: String, outcomes: String, impact: String,
+        benefit: String, evidence: String, standards: Vec<String>, tags: Vec<String>,
+        linked_entries: Vec<String>, attachments: Vec<RawMeta>,
+        created_at: String, updated_at: String,
+    }
+    Entry(RawEntry) in "entries" {
+        id: String, kind: String, title: String, body: String, occurred_on: String,
+        occurred_time: Option<String>, template_id: Option<String>, starred: bool,
+        tags: Vec<String>, session: Option<SessionFacts>, linked_entries: Vec<String>,
+        linked_cpd: Vec<String>, linked_relationships: Vec<String>,
+        attachments: Vec<RawMeta>, created_at: String, updated_at: String,
+        deleted_at: Option<String>,
+    }
+    Attachment(RawAttachment) in "attachments" {
+        id: String, entry_id: Option<String>, cpd_id: Option<String>, file_name: String,
+        media_type: String, size: u64, sha256: String, created_at: String,
+        updated_at: String, data: String,
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,50 +123,6 @@ pub(super) struct RawPerson {
 pub(super) struct RawMember {
     pub(super) person_id: String,
     pub(super) role: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawRelationship {
-    pub(super) id: String,
-    pub(super) kind: String,
-    pub(super) name: String,
-    pub(super) purpose: String,
-    pub(super) started_on: Option<String>,
-    pub(super) ended_on: Option<String>,
-    pub(super) status: String,
-    pub(super) members: Vec<RawMember>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSession {
-    pub(super) id: String,
-    pub(super) relationship_id: String,
-    pub(super) held_on: String,
-    pub(super) duration_minutes: Option<u32>,
-    pub(super) notes: String,
-    pub(super) attendees: Vec<String>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawAction {
-    pub(super) id: String,
-    pub(super) title: String,
-    pub(super) detail: String,
-    pub(super) owner_id: Option<String>,
-    pub(super) due_on: Option<String>,
-    pub(super) status: String,
-    pub(super) source: String,
-    pub(super) source_entry_id: Option<String>,
-    pub(super) source_session_id: Option<String>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
 }
 
 #[derive(Deserialize)]
@@ -140,67 +140,6 @@ pub(super) struct RawMeta {
     pub(super) sha256: String,
     #[allow(dead_code)]
     pub(super) created_at: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawCpd {
-    pub(super) id: String,
-    pub(super) title: String,
-    pub(super) activity_type: String,
-    pub(super) started_on: String,
-    pub(super) ended_on: Option<String>,
-    pub(super) hours: f64,
-    pub(super) participatory_hours: f64,
-    pub(super) provider: Option<String>,
-    pub(super) description: String,
-    pub(super) outcomes: String,
-    pub(super) impact: String,
-    pub(super) benefit: String,
-    pub(super) evidence: String,
-    pub(super) standards: Vec<String>,
-    pub(super) tags: Vec<String>,
-    pub(super) linked_entries: Vec<String>,
-    pub(super) attachments: Vec<RawMeta>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawEntry {
-    pub(super) id: String,
-    pub(super) kind: String,
-    pub(super) title: String,
-    pub(super) body: String,
-    pub(super) occurred_on: String,
-    pub(super) occurred_time: Option<String>,
-    pub(super) template_id: Option<String>,
-    pub(super) starred: bool,
-    pub(super) tags: Vec<String>,
-    pub(super) session: Option<SessionFacts>,
-    pub(super) linked_entries: Vec<String>,
-    pub(super) linked_cpd: Vec<String>,
-    pub(super) linked_relationships: Vec<String>,
-    pub(super) attachments: Vec<RawMeta>,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-    pub(super) deleted_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawAttachment {
-    pub(super) id: String,
-    pub(super) entry_id: Option<String>,
-    pub(super) cpd_id: Option<String>,
-    pub(super) file_name: String,
-    pub(super) media_type: String,
-    pub(super) size: u64,
-    pub(super) sha256: String,
-    pub(super) created_at: String,
-    pub(super) updated_at: String,
-    pub(super) data: String,
 }
 
 /// What the reader noticed besides the records.
@@ -305,19 +244,26 @@ pub(super) fn read_document(
     Ok(())
 }
 
+/// Makes a visitor its own seed, which asks the deserializer for what `$how` reads.
+macro_rules! seed_from_visitor {
+    ($seed:ident, $how:ident) => {
+        impl<'de> DeserializeSeed<'de> for $seed<'_> {
+            type Value = ();
+
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.$how(self)
+            }
+        }
+    };
+}
+
 pub(super) struct DocSeed<'s> {
     pub(super) state: &'s ParseState<'s>,
     pub(super) wanted: &'s [&'s str],
     pub(super) sink: &'s Sink<'s>,
 }
 
-impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
+seed_from_visitor!(DocSeed, deserialize_map);
 
 impl<'de> Visitor<'de> for DocSeed<'_> {
     type Value = ();
@@ -378,35 +324,14 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                     state.budget.set(u64::MAX);
                     map.next_value::<IgnoredAny>()?;
                 }
-                "templates" => map.next_value_seed(section("templates", Wrap::Template))?,
-                "people" => map.next_value_seed(section("people", Wrap::Person))?,
-                "relationships" => {
-                    map.next_value_seed(section("relationships", Wrap::Relationship))?
-                }
-                "mentoring_sessions" => {
-                    map.next_value_seed(section("mentoring_sessions", Wrap::Session))?
-                }
-                "actions" => map.next_value_seed(section("actions", Wrap::Action))?,
-                "cpd_activities" => map.next_value_seed(section("cpd_activities", Wrap::Cpd))?,
-                "entries" => map.next_value_seed(section("entries", Wrap::Entry))?,
-                _ => map.next_value_seed(section("attachments", Wrap::Attachment))?,
+                name => match Wrap::of_section(name) {
+                    Some((name, wrap)) => map.next_value_seed(section(name, wrap))?,
+                    None => return Err(A::Error::unknown_field(name, TOP_LEVEL)),
+                },
             }
         }
         Ok(())
     }
-}
-
-/// Which kind of record a section holds.
-#[derive(Clone, Copy)]
-pub(super) enum Wrap {
-    Template,
-    Person,
-    Relationship,
-    Session,
-    Action,
-    Cpd,
-    Entry,
-    Attachment,
 }
 
 /// One section, read element by element; a failing element's index is remembered so that
@@ -418,31 +343,7 @@ pub(super) struct SectionSeed<'s> {
     pub(super) wrap: Wrap,
 }
 
-impl<'de> DeserializeSeed<'de> for SectionSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl SectionSeed<'_> {
-    pub(super) fn next<'de, A: SeqAccess<'de>>(
-        &self,
-        seq: &mut A,
-    ) -> Result<Option<Record>, A::Error> {
-        Ok(match self.wrap {
-            Wrap::Template => seq.next_element()?.map(Record::Template),
-            Wrap::Person => seq.next_element()?.map(Record::Person),
-            Wrap::Relationship => seq.next_element()?.map(Record::Relationship),
-            Wrap::Session => seq.next_element()?.map(Record::Session),
-            Wrap::Action => seq.next_element()?.map(Record::Action),
-            Wrap::Cpd => seq.next_element()?.map(Record::Cpd),
-            Wrap::Entry => seq.next_element()?.map(Record::Entry),
-            Wrap::Attachment => seq.next_element()?.map(Record::Attachment),
-        })
-    }
-}
+seed_from_visitor!(SectionSeed, deserialize_seq);
 
 impl<'de> Visitor<'de> for SectionSeed<'_> {
     type Value = ();
