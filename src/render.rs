@@ -89,6 +89,77 @@ pub fn markdown_to_html(markdown: &str) -> String {
     SANITISER.clean(&html).to_string()
 }
 
+/// An entry as it is read, printed or shared: what it is and when, its title, tags and session
+/// facts above its rendered body. Every value is escaped here; the body goes through
+/// [`markdown_to_html`].
+pub fn entry_html(entry: &crate::model::EntryInput, template_name: Option<&str>) -> String {
+    use crate::model::EntryKind;
+    use std::fmt::Write as _;
+    let kind = match entry.kind {
+        EntryKind::Reflection => "Reflection",
+        EntryKind::QuickNote => "Quick note",
+        EntryKind::SessionRecord => "Session record",
+    };
+    let mut meta = vec![kind.to_owned()];
+    if let Some(day) = entry.occurred_on {
+        meta.push(day.format("%A %-d %B %Y").to_string());
+    }
+    if let Some(name) = template_name {
+        meta.push(name.to_owned());
+    }
+    let mut html = String::from("<header class=\"entry-head\">");
+    let _ = write!(
+        html,
+        "<p class=\"entry-meta\">{}</p>",
+        escape_html(&meta.join(" · "))
+    );
+    if !entry.title.trim().is_empty() {
+        let _ = write!(html, "<h1>{}</h1>", escape_html(entry.title.trim()));
+    }
+    if !entry.tags.is_empty() {
+        html.push_str("<p class=\"entry-tags\">");
+        for t in &entry.tags {
+            let _ = write!(html, "<span>#{}</span> ", escape_html(t));
+        }
+        html.push_str("</p>");
+    }
+    if let Some(f) = &entry.session {
+        let facts = [
+            ("Setting", f.setting.clone()),
+            ("Group", f.group.clone()),
+            ("Ages", f.age_range.clone()),
+            ("Participants", f.participants.map(|n| n.to_string())),
+            (
+                "Duration",
+                f.duration_minutes.map(|m| format!("{m} minutes")),
+            ),
+            ("Activities", f.activities.clone()),
+        ];
+        let shown: Vec<_> = facts
+            .iter()
+            .filter_map(|(label, v)| {
+                v.as_deref()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| (label, v))
+            })
+            .collect();
+        if !shown.is_empty() {
+            html.push_str("<dl class=\"entry-facts\">");
+            for (label, value) in shown {
+                let _ = write!(
+                    html,
+                    "<dt>{label}</dt><dd>{}</dd>",
+                    escape_html(value.trim())
+                );
+            }
+            html.push_str("</dl>");
+        }
+    }
+    html.push_str("</header>");
+    html.push_str(&markdown_to_html(&entry.body));
+    html
+}
+
 /// Escapes text for an HTML text or quoted-attribute context (`&`, `<`, `>`, `"`, `'`).
 pub fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + text.len() / 8);

@@ -47,7 +47,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             entries::trash_entry,
             entries::restore_entry,
             entries::purge_entry,
-            entries::render_markdown,
+            entries::render_entry,
             entries::list_tags,
             entries::save_draft,
             entries::list_drafts,

@@ -290,6 +290,15 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
     assert shown["session"]["setting"] == "Sunflower Nursery"
     assert shown["session"]["group"] == "Toddler room"
     app.screenshot("facts")
+    # The preview shows the entry as it will be shared: what it is, its title and its facts.
+    app.wait("mode-preview").click()
+    frame = app.wait("preview-frame")
+    app.until(lambda: "Sunflower Nursery" in (frame.get_attribute("srcdoc") or ""), 10, "the preview lacks the facts")
+    doc = frame.get_attribute("srcdoc")
+    assert "<h1>Circle time that went quiet</h1>" in doc and "<dt>Group</dt><dd>Toddler room</dd>" in doc
+    assert "Reflection · " in doc and "Gibbs&#x27; reflective cycle" in doc
+    app.screenshot("preview-with-facts")
+    app.wait("mode-write").click()
     # The facts are searched: the setting finds the entry in the app and on the command line.
     app.wait("nav-search").click()
     app.wait("search-input").send_keys("Sunflower")

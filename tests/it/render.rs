@@ -1,5 +1,5 @@
 //! Rendering: ordinary Markdown renders as expected, and no hostile Markdown renders into
-//! anything that could run, load or navigate (RELIABILITY M1–M3).
+//! anything that could run, load or navigate: bodies are written anywhere and shared.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -643,4 +643,46 @@ fn other_schemes_and_relative_urls_are_not_safe() {
     ] {
         assert!(!is_safe_external_url(url), "accepted {url:?}");
     }
+}
+
+#[test]
+fn an_entry_is_shown_with_what_it_is_when_its_title_tags_and_facts_above_the_body() {
+    let input = reprise::model::EntryInput {
+        kind: reprise::model::EntryKind::Reflection,
+        title: "Circle <b>time</b>".into(),
+        body: "We **sang**.".into(),
+        occurred_on: Some("2026-11-23".parse().unwrap()),
+        tags: vec!["early-years".into(), "<script>".into()],
+        session: Some(reprise::model::SessionFacts {
+            setting: Some("Sunflower \"Nursery\"".into()),
+            participants: Some(9),
+            duration_minutes: Some(40),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let html = reprise::render::entry_html(&input, Some("Gibbs' reflective cycle"));
+    assert!(
+        html.contains("Reflection · Monday 23 November 2026 · Gibbs&#x27; reflective cycle"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h1>Circle &lt;b&gt;time&lt;/b&gt;</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("<span>#&lt;script&gt;</span>"), "{html}");
+    assert!(
+        html.contains("<dt>Setting</dt><dd>Sunflower &quot;Nursery&quot;</dd>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dt>Participants</dt><dd>9</dd><dt>Duration</dt><dd>40 minutes</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("<dt>Group</dt>"), "empty facts are left out");
+    assert!(
+        html.ends_with("<p>We <strong>sang</strong>.</p>\n"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>") && !html.contains("<b>"));
 }

@@ -104,11 +104,20 @@ pub fn purge_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
     Ok(state.store()?.purge_entry(id)?)
 }
 
-/// Markdown as sanitised HTML, for the preview (shown in a frame where scripts cannot run).
+/// An entry as it will read when printed or shared — what it is and when, title, tags,
+/// session facts, then the body — as sanitised HTML for the preview.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn render_markdown(markdown: String) -> String {
-    reprise::render::markdown_to_html(&markdown)
+pub fn render_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<String> {
+    let template = match input.template_id {
+        Some(id) => state
+            .store()?
+            .get_template(&id.to_string())
+            .ok()
+            .map(|t| t.name),
+        None => None,
+    };
+    Ok(reprise::render::entry_html(&input, template.as_deref()))
 }
 
 /// Every tag with its use counts.

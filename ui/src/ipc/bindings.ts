@@ -198,10 +198,16 @@ async purgeEntry(id: string) : Promise<Result<null, IpcError>> {
 }
 },
 /**
- * Markdown as sanitised HTML, for the preview (shown in a frame where scripts cannot run).
+ * An entry as it will read when printed or shared — what it is and when, title, tags,
+ * session facts, then the body — as sanitised HTML for the preview.
  */
-async renderMarkdown(markdown: string) : Promise<string> {
-    return await TAURI_INVOKE("render_markdown", { markdown });
+async renderEntry(input: EntryInput) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("render_entry", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 },
 /**
  * Every tag with its use counts.

@@ -179,7 +179,7 @@ export const updateEntry = (id: string, input: EntryInput) => call((c) => c.upda
 export const trashEntry = (id: string) => call((c) => c.trashEntry(id));
 export const restoreEntry = (id: string) => call((c) => c.restoreEntry(id));
 export const purgeEntry = (id: string) => call((c) => c.purgeEntry(id));
-export const renderMarkdown = (markdown: string) => call((c) => c.renderMarkdown(markdown));
+export const renderEntry = (input: EntryInput) => call((c) => c.renderEntry(input));
 export const listTags = () => call((c) => c.listTags());
 export const search = (req: SearchRequest) => call((c) => c.search(req));
 

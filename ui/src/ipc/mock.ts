@@ -228,10 +228,10 @@ export function createMockBackend(): Backend {
       rows.delete(id);
       return ok(null);
     },
-    renderMarkdown: async (md) => {
-      const e = fixture.entries.find((x) => x.body === md);
+    renderEntry: (input) => {
+      const e = fixture.entries.find((x) => x.body === input.body && x.title === input.title);
       // Text typed in the preview is shown as typed: only the core renders Markdown.
-      return e ? (fixture.html[e.id] ?? "") : `<pre class="preview-text">${escapeHtml(md)}</pre>`;
+      return ok(e ? (fixture.html[e.id] ?? "") : `<pre class="preview-text">${escapeHtml(input.body)}</pre>`);
     },
     listTags: () => ok(copy(fixture.tags)),
     listTemplates: () => ok(copy(templates)),

@@ -100,6 +100,14 @@ export function previewDocument(html: string, dark: boolean): string {
     table { border-collapse: collapse; } th, td { border: 1px solid ${c.border}; padding: 4px 8px; }
     img { max-width: 100%; }
     hr { border: 0; border-top: 1px solid ${c.border}; margin: 1.6em 0; }
+    .entry-head { margin: 0 0 1.4em; padding-bottom: 1em; border-bottom: 1px solid ${c.border}; }
+    .entry-head h1 { margin: .2em 0 .3em; font-size: 1.6em; }
+    .entry-meta { margin: 0; color: ${c.muted}; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Cantarell, "Noto Sans", sans-serif; }
+    .entry-tags { margin: 0 0 .6em; font: 13px/1.4 system-ui, sans-serif; color: ${c.accent}; }
+    .entry-tags span { margin-right: .6em; }
+    .entry-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: .6em 0 0;
+      font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Cantarell, "Noto Sans", sans-serif; }
+    .entry-facts dt { color: ${c.muted}; } .entry-facts dd { margin: 0; }
   `;
-  return `<!doctype html><html><head><meta charset="utf-8"><style>${style}</style></head><body>${html}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><style>${style}</style></head><body>${html}</body></html>`;
 }
