@@ -283,6 +283,10 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
     toggle.click()
     app.wait("session-setting").send_keys("Sunflower Nursery")
     app.wait("session-group").send_keys("Toddler room")
+    activities = app.wait("session-activities")
+    before = activities.size["height"]
+    activities.send_keys("Hello song", Keys.ENTER, "Shaker eggs", Keys.ENTER, "Big drum", Keys.ENTER, "Goodbye song")
+    app.until(lambda: activities.size["height"] > before + 20, 5, "the activities box does not grow with its text")
     wait_saved(app)
     entry = json.loads(home.cli("--json", "list").stdout)[0]
     shown = json.loads(home.cli("--json", "show", entry["id"]).stdout)
