@@ -37,6 +37,9 @@ stamped_record! {
     pub struct CpdActivity {
         /// The activity's id.
         pub id: Uuid,
+    }
+    /// What a person writes or changes in a CPD activity.
+    written as pub struct CpdInput {
         /// Its title.
         pub title: String,
         /// Its type.
@@ -44,29 +47,42 @@ stamped_record! {
         /// The day it started.
         pub started_on: NaiveDate,
         /// The day it ended, if it spanned several.
+        #[serde(default)]
         pub ended_on: Option<NaiveDate>,
         /// Hours of CPD.
         pub hours: f64,
         /// Of those, hours spent actively participating (with others).
+        #[serde(default)]
         pub participatory_hours: f64,
         /// Who provided it.
+        #[serde(default)]
         pub provider: Option<String>,
         /// What it was.
+        #[serde(default)]
         pub description: String,
         /// What was learnt.
+        #[serde(default)]
         pub outcomes: String,
         /// How it changed practice.
+        #[serde(default)]
         pub impact: String,
         /// How children or service users benefit.
+        #[serde(default)]
         pub benefit: String,
         /// Notes on the evidence kept (certificates are attachments).
+        #[serde(default)]
         pub evidence: String,
         /// Professional standards it addresses.
+        #[serde(default)]
         pub standards: Vec<String>,
         /// Tags.
+        #[serde(default)]
         pub tags: Vec<String>,
         /// Reflections linked to it.
+        #[serde(default)]
         pub linked_entries: Vec<Uuid>,
+    }
+    then {
         /// Evidence files.
         pub attachments: Vec<AttachmentMeta>,
     }
@@ -76,53 +92,6 @@ stamped_record! {
         /// When last changed.
         updated_at,
     }
-}
-
-/// What a person writes or changes in a CPD activity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct CpdInput {
-    /// Its title.
-    pub title: String,
-    /// Its type.
-    pub activity_type: CpdType,
-    /// The day it started.
-    pub started_on: NaiveDate,
-    /// The day it ended.
-    #[serde(default)]
-    pub ended_on: Option<NaiveDate>,
-    /// Hours of CPD.
-    pub hours: f64,
-    /// Of those, participatory hours.
-    #[serde(default)]
-    pub participatory_hours: f64,
-    /// Who provided it.
-    #[serde(default)]
-    pub provider: Option<String>,
-    /// What it was.
-    #[serde(default)]
-    pub description: String,
-    /// What was learnt.
-    #[serde(default)]
-    pub outcomes: String,
-    /// How it changed practice.
-    #[serde(default)]
-    pub impact: String,
-    /// How children or service users benefit.
-    #[serde(default)]
-    pub benefit: String,
-    /// Notes on the evidence kept.
-    #[serde(default)]
-    pub evidence: String,
-    /// Professional standards it addresses.
-    #[serde(default)]
-    pub standards: Vec<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Reflections linked to it.
-    #[serde(default)]
-    pub linked_entries: Vec<Uuid>,
 }
 
 impl CpdInput {

@@ -247,12 +247,25 @@ macro_rules! string_enum {
 /// end with the timestamps every record carries. The `stamps` block names them with their
 /// docs: `created_at` and `updated_at`, and for a record that can go to the trash,
 /// `deleted_at`; each is written in the canonical form of [`ts`].
+///
+/// A record whose fields are, after its id, what a person writes can declare that input type
+/// with it (`written as`): the input's fields, with their attributes, are declared once, and
+/// the record carries them after its own, then any it adds (`then`), then its stamps.
 macro_rules! stamped_record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
             $($fields:tt)*
         }
+        $(
+            $(#[$input_meta:meta])*
+            written as pub struct $input:ident {
+                $($input_fields:tt)*
+            }
+            $(then {
+                $($more_fields:tt)*
+            })?
+        )?
         stamps {
             $(#[$created:meta])* created_at,
             $(#[$updated:meta])* updated_at,
@@ -264,6 +277,7 @@ macro_rules! stamped_record {
         #[cfg_attr(feature = "specta", derive(specta::Type))]
         pub struct $name {
             $($fields)*
+            $($($input_fields)* $($($more_fields)*)?)?
             $(#[$created])*
             #[serde(with = "crate::model::ts")]
             pub created_at: chrono::DateTime<chrono::Utc>,
@@ -276,6 +290,15 @@ macro_rules! stamped_record {
                 pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
             )?
         }
+
+        $(
+            $(#[$input_meta])*
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[cfg_attr(feature = "specta", derive(specta::Type))]
+            pub struct $input {
+                $($input_fields)*
+            }
+        )?
     };
 }
 

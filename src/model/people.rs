@@ -114,15 +114,22 @@ stamped_record! {
     pub struct Relationship {
         /// The relationship's id.
         pub id: Uuid,
+    }
+    /// What a person writes or changes in a relationship.
+    #[derive(Eq)]
+    written as pub struct RelationshipInput {
         /// Its shape.
         pub kind: RelationshipKind,
         /// Its name.
         pub name: String,
         /// Purpose and goals.
+        #[serde(default)]
         pub purpose: String,
         /// When it began.
+        #[serde(default)]
         pub started_on: Option<NaiveDate>,
         /// When it ended.
+        #[serde(default)]
         pub ended_on: Option<NaiveDate>,
         /// Where it stands.
         pub status: RelationshipStatus,
@@ -135,29 +142,6 @@ stamped_record! {
         /// When last changed.
         updated_at,
     }
-}
-
-/// What a person writes or changes in a relationship.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RelationshipInput {
-    /// Its shape.
-    pub kind: RelationshipKind,
-    /// Its name.
-    pub name: String,
-    /// Purpose and goals.
-    #[serde(default)]
-    pub purpose: String,
-    /// When it began.
-    #[serde(default)]
-    pub started_on: Option<NaiveDate>,
-    /// When it ended.
-    #[serde(default)]
-    pub ended_on: Option<NaiveDate>,
-    /// Where it stands.
-    pub status: RelationshipStatus,
-    /// Who is in it.
-    pub members: Vec<Member>,
 }
 
 impl RelationshipInput {
@@ -225,15 +209,22 @@ stamped_record! {
     pub struct MentoringSession {
         /// The session's id.
         pub id: Uuid,
+    }
+    /// What a person writes or changes in a session note.
+    #[derive(Eq)]
+    written as pub struct MentoringSessionInput {
         /// The relationship it belongs to.
         pub relationship_id: Uuid,
         /// The day it was held.
         pub held_on: NaiveDate,
         /// How long it lasted, in minutes.
+        #[serde(default)]
         pub duration_minutes: Option<u32>,
         /// Notes (Markdown).
+        #[serde(default)]
         pub notes: String,
         /// Who attended.
+        #[serde(default)]
         pub attendees: Vec<Uuid>,
     }
     stamps {
@@ -242,25 +233,6 @@ stamped_record! {
         /// When last changed.
         updated_at,
     }
-}
-
-/// What a person writes or changes in a session note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct MentoringSessionInput {
-    /// The relationship it belongs to.
-    pub relationship_id: Uuid,
-    /// The day it was held.
-    pub held_on: NaiveDate,
-    /// How long it lasted, in minutes.
-    #[serde(default)]
-    pub duration_minutes: Option<u32>,
-    /// Notes (Markdown).
-    #[serde(default)]
-    pub notes: String,
-    /// Who attended.
-    #[serde(default)]
-    pub attendees: Vec<Uuid>,
 }
 
 impl MentoringSessionInput {
@@ -317,21 +289,30 @@ stamped_record! {
     pub struct Action {
         /// The action's id.
         pub id: Uuid,
+    }
+    /// What a person writes or changes in an action.
+    #[derive(Eq)]
+    written as pub struct ActionInput {
         /// What to do.
         pub title: String,
         /// More detail.
+        #[serde(default)]
         pub detail: String,
         /// Who will do it.
+        #[serde(default)]
         pub owner_id: Option<Uuid>,
         /// When it is due.
+        #[serde(default)]
         pub due_on: Option<NaiveDate>,
         /// Where it stands.
         pub status: ActionStatus,
         /// Where it came from.
         pub source: ActionSource,
         /// The reflection it came from.
+        #[serde(default)]
         pub source_entry_id: Option<Uuid>,
         /// The mentoring session it was agreed in.
+        #[serde(default)]
         pub source_session_id: Option<Uuid>,
     }
     stamps {
@@ -340,33 +321,6 @@ stamped_record! {
         /// When last changed.
         updated_at,
     }
-}
-
-/// What a person writes or changes in an action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ActionInput {
-    /// What to do.
-    pub title: String,
-    /// More detail.
-    #[serde(default)]
-    pub detail: String,
-    /// Who will do it.
-    #[serde(default)]
-    pub owner_id: Option<Uuid>,
-    /// When it is due.
-    #[serde(default)]
-    pub due_on: Option<NaiveDate>,
-    /// Where it stands.
-    pub status: ActionStatus,
-    /// Where it came from.
-    pub source: ActionSource,
-    /// The reflection it came from.
-    #[serde(default)]
-    pub source_entry_id: Option<Uuid>,
-    /// The mentoring session it was agreed in.
-    #[serde(default)]
-    pub source_session_id: Option<Uuid>,
 }
 
 impl ActionInput {
