@@ -147,7 +147,7 @@ pub fn parse_query(input: &str, prefix_last: bool) -> Result<String> {
             let prefix = word.ends_with('*');
             (word.trim_end_matches('*').to_owned(), false, prefix)
         };
-        // Punctuation-only words ("&", "—") and phrases match nothing in the index: skip them.
+        // Punctuation-only words and phrases ("&", "—") match nothing in the index: skip them.
         if words(&text).is_empty() {
             continue;
         }
