@@ -310,3 +310,24 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
               "searching the setting finds nothing")
     found = json.loads(home.cli("--json", "search", "toddler room").stdout)
     assert [h["entry"]["title"] for h in found["entries"]] == ["Circle time that went quiet"], found
+
+
+def test_the_new_entry_chooser_is_driven_by_keys_and_keeps_focus_inside(home, launch):
+    from selenium.webdriver.common.action_chains import ActionChains
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry")
+    ActionChains(app.driver).key_down(Keys.CONTROL).send_keys("n").key_up(Keys.CONTROL).perform()
+    chooser = app.wait("new-entry-chooser")
+    active = lambda: app.driver.switch_to.active_element
+    app.until(lambda: active().get_attribute("data-testid") == "new-quick-note", 5,
+              "the chooser does not open on its first choice")
+    ActionChains(app.driver).send_keys(Keys.ARROW_DOWN).perform()
+    assert active().get_attribute("data-testid") == "new-session-record"
+    # Real Shift+Tab presses, as WebKitGTK reports them, never leave the dialog.
+    for _ in range(6):
+        ActionChains(app.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        assert app.driver.execute_script("return arguments[0].contains(document.activeElement);", chooser), \
+            "focus escaped the dialog"
+    ActionChains(app.driver).send_keys(Keys.ESCAPE).perform()
+    app.until(lambda: not app.all("new-entry-chooser"), 5, "Escape does not close the chooser")

@@ -33,6 +33,35 @@ describe("ConfirmDialog", () => {
     expect(onconfirm).not.toHaveBeenCalled();
   });
 
+  it("keeps Shift+Tab inside, as WebKitGTK reports it (key Unidentified, code Tab)", async () => {
+    // jsdom lays nothing out; every element counts as shown here.
+    const shown = vi.spyOn(HTMLElement.prototype, "offsetParent", "get").mockImplementation(function (this: HTMLElement) {
+      return this.parentElement;
+    });
+    render(ConfirmDialog, { title: "Delete?", message: "Gone for good.", confirmLabel: "Delete", onconfirm: vi.fn(), onclose: vi.fn() });
+    const dialog = screen.getByRole("dialog");
+    await new Promise((r) => setTimeout(r, 0));
+    const controls = [...dialog.querySelectorAll<HTMLElement>("button")];
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    first?.focus();
+    const ev = new KeyboardEvent("keydown", { key: "Unidentified", code: "Tab", shiftKey: true, bubbles: true, cancelable: true });
+    first?.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(last);
+    shown.mockRestore();
+  });
+
+  it("brings focus back when something outside takes it", async () => {
+    const outside = document.createElement("button");
+    document.body.appendChild(outside);
+    render(ConfirmDialog, { title: "Delete?", message: "Gone for good.", confirmLabel: "Delete", onconfirm: vi.fn(), onclose: vi.fn() });
+    const dialog = screen.getByRole("dialog");
+    outside.focus();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    outside.remove();
+  });
+
   it("shows a failed confirmation in words and stays open", async () => {
     const onclose = vi.fn();
     render(ConfirmDialog, {
