@@ -26,9 +26,10 @@ impl Store {
         let mut args: Vec<Value> = vec![Value::Text(expr.clone())];
         args.extend(filter_args);
         let (score, order) = match req.order {
-            SearchOrder::Relevance => {
-                ("bm25(entries_fts, 10.0, 1.0, 5.0, 3.0)", "score ASC, e.seq DESC")
-            }
+            SearchOrder::Relevance => (
+                "bm25(entries_fts, 10.0, 1.0, 5.0, 3.0)",
+                "score ASC, e.seq DESC",
+            ),
             SearchOrder::Newest => ("e.occurred_on", "score DESC, e.id DESC"),
         };
         let mut cursor_sql = String::new();
