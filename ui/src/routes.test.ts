@@ -160,7 +160,8 @@ describe("the app's views", () => {
       await fireEvent.click(screen.getByTestId(`nav-${r.id}`));
       await waitFor(() => expect(shownView()).toBe(r.label));
       const main = screen.getByRole("main");
-      expect(main.textContent?.trim().length, r.id).toBeGreaterThan(0);
+      // A view loaded on first visit (`load`) shows its content once its code has arrived.
+      await waitFor(() => expect(main.textContent?.trim().length, r.id).toBeGreaterThan(0));
     }
   });
 
