@@ -13,6 +13,10 @@ pub enum Error {
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: String },
 
+    /// Nothing has the name that was given (a front end looking a record up by name).
+    #[error("no {entity} named {name:?}")]
+    NoneNamed { entity: &'static str, name: String },
+
     /// A field failed validation.
     #[error("invalid {field}: {reason}")]
     Invalid { field: String, reason: String },
@@ -46,7 +50,11 @@ pub enum Error {
     Busy { path: PathBuf },
 
     /// An attachment is larger than the journal accepts.
-    #[error("attachment {name} is {size} bytes; the limit is {limit} bytes")]
+    #[error(
+        "attachment {name} is {}; the limit is {}",
+        crate::model::human_size(*size),
+        crate::model::human_size(*limit)
+    )]
     TooLarge { name: String, size: u64, limit: u64 },
 
     /// SQLite reported an error.
@@ -128,7 +136,7 @@ impl Error {
     /// The kind of failure, for front ends to branch on.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::NotFound { .. } | Error::NoneNamed { .. } => ErrorKind::NotFound,
             Error::Invalid { .. } => ErrorKind::Invalid,
             Error::Query(_) => ErrorKind::Query,
             Error::Import { .. } => ErrorKind::Import,

@@ -267,10 +267,15 @@ pub fn stats(ctx: &mut Ctx) -> CliResult {
         ))?;
         let c = &s.cpd_this_year;
         out.line(format!(
-            "CPD in {year}     {} hours ({} participatory) over {} activities",
+            "CPD in {year}     {} hours ({} participatory) over {} {}",
             hours(c.hours),
             hours(c.participatory_hours),
-            c.activities
+            c.activities,
+            if c.activities == 1 {
+                "activity"
+            } else {
+                "activities"
+            }
         ))?;
         out.line(format!("People          {}", s.people))?;
         out.line(format!(
@@ -385,14 +390,7 @@ fn file_bytes(path: &Path) -> u64 {
         .sum()
 }
 
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / f64::from(1u32 << 30)),
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1u32 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{b} bytes"),
-    }
-}
+use reprise::model::human_size as size;
 
 fn plural(label: &str, n: u64) -> String {
     if n == 1 {

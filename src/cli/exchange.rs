@@ -78,13 +78,7 @@ impl Meter {
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> CliResult {
     let store = ctx.read()?;
     let summary = Meter::around(|progress| a.format.export(&store, &a.output, progress))?;
-    let line = format!(
-        "exported {} entries and {} attachments to {} ({} bytes)",
-        summary.entries,
-        summary.attachments,
-        summary.path.display(),
-        summary.bytes
-    );
+    let line = summary.summary.clone();
     ctx.out.either(&summary, |out| out.line(line))
 }
 

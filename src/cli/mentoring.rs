@@ -285,21 +285,56 @@ fn add_relationship(ctx: &mut Ctx, a: AddRelationship) -> CliResult {
                     "--member {m:?}: {role:?} is not a role; use mentor, mentee or peer"
                 ))
             })?;
-            Ok(Member {
-                person_id: person(&people, who)?,
-                role,
-            })
+            Ok((who, role))
         })
         .collect::<CliResult<Vec<_>>>()?;
-    let r = store.create_relationship(&RelationshipInput {
+    // A member named here who is not yet a person is added on the way, as the relationship
+    // is the first place many people are mentioned; only once the relationship itself is
+    // known to be sound, so a refused one adds nobody.
+    let input = |members: Vec<Member>| RelationshipInput {
         kind: a.kind,
-        name: a.name,
-        purpose: a.purpose,
+        name: a.name.clone(),
+        purpose: a.purpose.clone(),
         started_on: Some(a.since.unwrap_or_else(|| chrono::Local::now().date_naive())),
         ended_on: None,
         status: RelationshipStatus::Active,
         members,
-    })?;
+    };
+    input(
+        members
+            .iter()
+            .map(|(who, role)| Member {
+                person_id: person(&people, who).unwrap_or_else(|_| Uuid::now_v7()),
+                role: *role,
+            })
+            .collect(),
+    )
+    .validated()?;
+    let mut people = people;
+    let mut added = Vec::new();
+    let members = members
+        .into_iter()
+        .map(|(who, role)| {
+            let person_id = match person(&people, who) {
+                Err(CliError::Core(reprise::Error::NoneNamed { .. })) => {
+                    let p = store.create_person(&PersonInput {
+                        display_name: who.trim().to_owned(),
+                        ..PersonInput::default()
+                    })?;
+                    added.push(p.display_name.clone());
+                    let id = p.id;
+                    people.push(p);
+                    id
+                }
+                found => found?,
+            };
+            Ok(Member { person_id, role })
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    for name in &added {
+        eprintln!("added {name} to your people");
+    }
+    let r = store.create_relationship(&input(members))?;
     ctx.out.written(&r, r.id)
 }
 

@@ -218,8 +218,14 @@ pub fn resolve<T>(
                 .collect();
         }
     }
+    let looks_like_id =
+        wanted.len() >= 4 && wanted.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     match found.as_slice() {
         [one] => Ok(*one),
+        [] if name.is_some() && !looks_like_id => Err(reprise::Error::NoneNamed {
+            entity,
+            name: wanted.to_owned(),
+        }),
         [] => Err(reprise::Error::NotFound {
             entity,
             id: wanted.to_owned(),

@@ -164,7 +164,9 @@ pub fn export(
         attachments,
         bytes,
         path: dir.to_path_buf(),
-    })
+        ..ExportSummary::default()
+    }
+    .finished())
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data is a queue or an error slot,

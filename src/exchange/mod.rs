@@ -49,19 +49,73 @@ pub struct Progress {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExportSummary {
-    /// Entries written.
+    /// Entries written (the trash's included).
     pub entries: u32,
     /// Attachments written.
     pub attachments: u32,
+    /// Templates written (the built-in ones included).
+    pub templates: u32,
+    /// People written (you included).
+    pub people: u32,
+    /// Mentoring relationships and peer groups written.
+    pub relationships: u32,
+    /// Mentoring session notes written.
+    pub mentoring_sessions: u32,
+    /// Actions and goals written.
+    pub actions: u32,
+    /// CPD activities written.
+    pub cpd_activities: u32,
     /// Bytes written.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub bytes: u64,
     /// The file or folder written.
     #[cfg_attr(feature = "specta", specta(type = String))]
     pub path: PathBuf,
+    /// [`ExportSummary::sentence`], for a front end to show as it is.
+    pub summary: String,
+}
+
+impl ExportSummary {
+    /// What was written, in a sentence that names every kind of record: "Exported 1,204
+    /// entries, 3 attachments, 4 people, … (48 MB) to …".
+    pub fn sentence(&self) -> String {
+        let kinds: [(u32, &str, &str); 8] = [
+            (self.entries, "entry", "entries"),
+            (self.attachments, "attachment", "attachments"),
+            (self.people, "person", "people"),
+            (self.relationships, "relationship", "relationships"),
+            (self.mentoring_sessions, "session note", "session notes"),
+            (self.actions, "action", "actions"),
+            (self.cpd_activities, "CPD activity", "CPD activities"),
+            (self.templates, "template", "templates"),
+        ];
+        let mut parts: Vec<String> = kinds
+            .iter()
+            .enumerate()
+            .filter(|(i, (n, _, _))| *i == 0 || *n > 0)
+            .map(|(_, (n, one, many))| format!("{} {}", group(n), if *n == 1 { one } else { many }))
+            .collect();
+        let last = parts.pop().unwrap_or_default();
+        let list = if parts.is_empty() {
+            last
+        } else {
+            format!("{} and {last}", parts.join(", "))
+        };
+        format!(
+            "Exported {list} ({}) to {}.",
+            crate::model::human_size(self.bytes),
+            self.path.display()
+        )
+    }
+
+    /// Sets [`ExportSummary::summary`] from the counts.
+    fn finished(mut self) -> Self {
+        self.summary = self.sentence();
+        self
+    }
 }
 
 /// Added, updated and skipped counts for one kind of record.
@@ -589,6 +643,45 @@ mod tests {
             r.summary,
             "Nothing new to import: all 7 records were already in the journal."
         );
+    }
+
+    #[test]
+    fn an_export_names_every_kind_of_record_it_wrote_and_its_size() {
+        let s = ExportSummary {
+            entries: 1204,
+            attachments: 3,
+            people: 4,
+            relationships: 1,
+            mentoring_sessions: 12,
+            cpd_activities: 1,
+            templates: 9,
+            bytes: 48 * 1024 * 1024,
+            path: PathBuf::from("/home/sam/journal.json"),
+            ..ExportSummary::default()
+        };
+        assert_eq!(
+            s.sentence(),
+            "Exported 1,204 entries, 3 attachments, 4 people, 1 relationship, 12 session notes, \
+             1 CPD activity and 9 templates (48 MB) to /home/sam/journal.json."
+        );
+        let empty = ExportSummary {
+            bytes: 2,
+            path: PathBuf::from("out"),
+            ..ExportSummary::default()
+        };
+        assert_eq!(empty.sentence(), "Exported 0 entries (2 bytes) to out.");
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        use crate::model::human_size;
+        assert_eq!(human_size(1), "1 byte");
+        assert_eq!(human_size(512), "512 bytes");
+        assert_eq!(human_size(48 * 1024), "48 KB");
+        assert_eq!(human_size(1536 * 1024), "1.5 MB");
+        assert_eq!(human_size(2 * 1024 * 1024), "2 MB");
+        assert_eq!(human_size(100 * 1024 * 1024), "100 MB");
+        assert_eq!(human_size(4 * 1024 * 1024 * 1024), "4 GB");
     }
 
     #[test]

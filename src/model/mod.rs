@@ -95,6 +95,20 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 60;
 
+/// A size as people read it: "512 bytes", "48 KB", "1.5 MB", "2 MB", "4 GB" (binary units,
+/// one decimal where it says something).
+pub fn human_size(bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1 << 30 => (b as f64 / f64::from(1u32 << 30), "GB"),
+        b if b >= 1 << 20 => (b as f64 / f64::from(1u32 << 20), "MB"),
+        b if b >= 1 << 10 => (b as f64 / 1024.0, "KB"),
+        1 => return "1 byte".to_owned(),
+        b => return format!("{b} bytes"),
+    };
+    let rounded = format!("{value:.1}");
+    format!("{} {unit}", rounded.strip_suffix(".0").unwrap_or(&rounded))
+}
+
 /// Trims a required one-line text field and checks its length.
 pub(crate) fn required_line(field: &str, value: &str) -> Result<String> {
     let value = value.trim();
@@ -124,7 +138,11 @@ pub(crate) fn long_text(field: &str, value: &str) -> Result<String> {
     if value.len() > MAX_BODY_BYTES {
         return Err(Error::invalid(
             field,
-            format!("longer than {MAX_BODY_BYTES} bytes"),
+            format!(
+                "is {}, more than the {} an entry may hold",
+                human_size(value.len() as u64),
+                human_size(MAX_BODY_BYTES as u64)
+            ),
         ));
     }
     // Tabs and line breaks are text; other control characters are never typed, can drive a

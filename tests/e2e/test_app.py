@@ -159,7 +159,10 @@ def test_export_to_markdown_and_json_then_import_into_a_new_journal(home, launch
     app = launch("export")
     app.wait("nav-settings").click()
     app.wait("export-reprise-json").click()
-    app.until(lambda: "5" in text(app.wait("export-summary")), 15, "no export summary")
+    app.until(lambda: "5 entries" in text(app.wait("export-summary")), 15, "no export summary")
+    # The summary names everything written, not only entries.
+    said = text(app.wait("export-summary"))
+    assert "1 person" in said and "templates" in said, said
     exported = json.loads((home.dialogs / "export-reprise-json.json").read_text())
     assert sorted(e["title"] for e in exported["entries"]) == sorted(titles)
     app.wait("export-markdown").click()
@@ -265,9 +268,11 @@ def test_an_attached_recording_plays_seeks_and_shows_its_duration(home, launch):
               "the recording does not play")
     app.driver.execute_script("arguments[0].pause();", audio)
     assert state()["error"] is None
-    time.sleep(0.6)
     # Every attachment can also be opened in the system's own player.
     assert app.wait("open-attachment").is_enabled()
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(app.driver).move_to_element(audio).perform()
+    time.sleep(0.8)
     app.screenshot("recording")
 
 

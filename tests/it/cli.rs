@@ -612,6 +612,8 @@ fn a_mentoring_pair_records_sessions_and_actions() {
     ]);
     assert_eq!(cli.json(&["mentoring", "actions"])[0]["status"], "done");
 
+    // A relationship that cannot be made adds nobody on the way, even a new name.
+    let people = cli.json(&["people"]).as_array().unwrap().len();
     let err = cli.fails(&[
         "mentoring",
         "add",
@@ -622,7 +624,8 @@ fn a_mentoring_pair_records_sessions_and_actions() {
         "--member",
         "Nobody:peer",
     ]);
-    assert!(err.contains("Nobody"), "{err}");
+    assert!(err.contains("two peers"), "{err}");
+    assert_eq!(cli.json(&["people"]).as_array().unwrap().len(), people);
 }
 
 #[test]
@@ -1297,4 +1300,83 @@ fn a_journal_path_that_is_a_folder_or_runs_through_a_file_is_named_plainly() {
         }
     }
     assert_eq!(tree(&folder), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_member_named_for_the_first_time_is_added_as_a_person_and_names_are_called_names() {
+    let cli = Cli::new();
+    cli.ok(&["people", "me", "Alex Rivers"]);
+    let rel = cli.json(&[
+        "mentoring",
+        "add",
+        "--kind",
+        "peer-pair",
+        "--name",
+        "Alex & Sam",
+        "--member",
+        "me:peer",
+        "--member",
+        "Sam:peer",
+    ]);
+    assert_eq!(rel["members"].as_array().unwrap().len(), 2);
+    let people = cli.json(&["people"]);
+    let names: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Sam"), "{names:?}");
+    // Naming it again finds the same person rather than adding another.
+    cli.ok(&[
+        "mentoring",
+        "add",
+        "--kind",
+        "peer-pair",
+        "--name",
+        "Again",
+        "--member",
+        "me:peer",
+        "--member",
+        "sam:peer",
+    ]);
+    assert_eq!(
+        cli.json(&["people"]).as_array().unwrap().len(),
+        people.as_array().unwrap().len()
+    );
+    let said = cli.fails(&[
+        "mentoring",
+        "session-add",
+        "--relationship",
+        "Nobody here",
+        "--notes",
+        "x",
+    ]);
+    assert!(
+        said.contains("no relationship named \"Nobody here\""),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_stats_say_one_activity_not_one_activities() {
+    let cli = Cli::new();
+    cli.ok(&[
+        "cpd",
+        "add",
+        "--title",
+        "Makaton",
+        "--type",
+        "course",
+        "--date",
+        &chrono::Local::now().date_naive().to_string(),
+        "--hours",
+        "2",
+    ]);
+    let stats = cli.ok(&["stats"]);
+    assert!(
+        stats.contains("over 1 activity\n") || stats.ends_with("over 1 activity"),
+        "{stats}"
+    );
+    assert!(!stats.contains("1 activities"), "{stats}");
 }

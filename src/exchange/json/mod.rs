@@ -102,12 +102,24 @@ pub fn export(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
     let mut written = (0, 0);
+    let mut small = ExportSummary::default();
     let bytes = write_atomically(out, |w| {
         store.read(|tx| {
             let counts = sx::counts(tx)?;
+            let records = SmallRecords::load(tx)?;
+            let n = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+            small = ExportSummary {
+                templates: n(records.templates.len()),
+                people: n(records.people.len()),
+                relationships: n(records.relationships.len()),
+                mentoring_sessions: n(records.sessions.len()),
+                actions: n(records.actions.len()),
+                cpd_activities: n(records.cpd.len()),
+                ..ExportSummary::default()
+            };
             let doc = Document {
                 tx,
-                small: SmallRecords::load(tx)?,
+                small: records,
                 counts,
                 progress: RefCell::new(&mut *progress),
                 failure: RefCell::new(None),
@@ -130,7 +142,9 @@ pub fn export(
         attachments: written.1,
         bytes,
         path: out.to_path_buf(),
-    })
+        ..small
+    }
+    .finished())
 }
 
 /// The records few and small enough to hold whole, in the document's order: what an export

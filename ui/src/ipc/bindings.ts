@@ -784,7 +784,7 @@ total: number }
  */
 export type ExportSummary = { 
 /**
- * Entries written.
+ * Entries written (the trash's included).
  */
 entries: number; 
 /**
@@ -792,13 +792,41 @@ entries: number;
  */
 attachments: number; 
 /**
+ * Templates written (the built-in ones included).
+ */
+templates: number; 
+/**
+ * People written (you included).
+ */
+people: number; 
+/**
+ * Mentoring relationships and peer groups written.
+ */
+relationships: number; 
+/**
+ * Mentoring session notes written.
+ */
+mentoring_sessions: number; 
+/**
+ * Actions and goals written.
+ */
+actions: number; 
+/**
+ * CPD activities written.
+ */
+cpd_activities: number; 
+/**
  * Bytes written.
  */
 bytes: number; 
 /**
  * The file or folder written.
  */
-path: string }
+path: string; 
+/**
+ * [`ExportSummary::sentence`], for a front end to show as it is.
+ */
+summary: string }
 /**
  * A way of writing a journal out or reading one in.
  */
