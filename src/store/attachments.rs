@@ -26,7 +26,7 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::TooLarge`] over [`MAX_ATTACHMENT_BYTES`]; [`Error::NotFound`] for a missing
-    /// owner; [`Error::Invalid`] for a bad name or media type.
+    /// owner; [`Error::Invalid`] for a bad name or media type, or an empty file.
     pub fn add_attachment(
         &self,
         owner: AttachmentOwner,
@@ -36,6 +36,12 @@ impl Store {
     ) -> Result<AttachmentMeta> {
         let file_name = checked_file_name(file_name)?;
         let media_type = checked_media_type(media_type)?;
+        if data.is_empty() {
+            return Err(Error::invalid(
+                "file",
+                format!("{file_name} is empty (0 bytes), so there is nothing to keep"),
+            ));
+        }
         if data.len() as u64 > MAX_ATTACHMENT_BYTES {
             return Err(Error::TooLarge {
                 name: file_name,

@@ -138,6 +138,7 @@ impl Store {
         let input = input.validated()?;
         let ts = now();
         self.write(|tx| {
+            name_is_free(tx, &input.name, None)?;
             let key = unique_key(tx, &crate::model::template::key_from_name(&input.name))?;
             let t = Template {
                 id: new_id(),
@@ -176,16 +177,34 @@ impl Store {
             updated_at: crate::model::next_update(existing.updated_at),
             ..existing
         };
-        self.write(|tx| upsert_template(tx, &t))?;
+        self.write(|tx| {
+            name_is_free(tx, &t.name, Some(t.id))?;
+            upsert_template(tx, &t)
+        })?;
         Ok(t)
     }
 
     /// Copies any template (typically a built-in) into a new one of the user's own.
     pub fn copy_template(&self, id_or_key: &str, new_name: Option<&str>) -> Result<Template> {
         let source = self.get_template(id_or_key)?;
-        let name = new_name
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{} (my copy)", source.name));
+        let name = match new_name {
+            Some(name) => name.to_owned(),
+            // "Gibbs (my copy)", then "Gibbs (my copy 2)", … so no two look the same.
+            None => {
+                let taken: Vec<String> = self
+                    .list_templates()?
+                    .into_iter()
+                    .map(|t| t.name.to_lowercase())
+                    .collect();
+                (1..)
+                    .map(|n| match n {
+                        1 => format!("{} (my copy)", source.name),
+                        n => format!("{} (my copy {n})", source.name),
+                    })
+                    .find(|name| !taken.contains(&name.to_lowercase()))
+                    .unwrap_or_default()
+            }
+        };
         self.create_template(&TemplateInput {
             name,
             description: source.description,
@@ -234,3 +253,24 @@ record!(
     entity "template",
     columns [id, key, name, description, kind, builtin, prompts, created_at, updated_at]
 );
+
+/// Refuses a name another template already has (ignoring case), so no two look the same in
+/// the chooser; `except` is the template being renamed.
+fn name_is_free(tx: &Transaction<'_>, name: &str, except: Option<Uuid>) -> Result<()> {
+    let taken = tx
+        .prepare_cached("SELECT 1 FROM templates WHERE lower(name) = lower(?1) AND id IS NOT ?2")?
+        .exists(rusqlite::params![
+            name.trim(),
+            except.map(|id| id.to_string())
+        ])?;
+    if taken {
+        return Err(Error::invalid(
+            "name",
+            format!(
+                "there is already a template called \"{}\"; choose another name",
+                name.trim()
+            ),
+        ));
+    }
+    Ok(())
+}

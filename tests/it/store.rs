@@ -971,3 +971,66 @@ fn a_saved_entry_s_row_has_the_excerpt_the_next_listing_shows() {
     let listed = j.store.list_entries(&EntryFilter::default()).unwrap();
     assert_eq!(listed.items[0], saved);
 }
+
+#[test]
+fn two_templates_may_not_share_a_name_and_copies_are_numbered() {
+    let j = Journal::new();
+    let input = TemplateInput {
+        name: "Circle time".into(),
+        description: String::new(),
+        kind: EntryKind::Reflection,
+        prompts: vec![Prompt {
+            heading: "What happened?".into(),
+            guidance: vec![],
+        }],
+    };
+    let first = j.store.create_template(&input).unwrap();
+    let again = j.store.create_template(&TemplateInput {
+        name: "circle TIME".into(),
+        ..input.clone()
+    });
+    assert!(
+        matches!(&again, Err(Error::Invalid { field, reason }) if field == "name" && reason.contains("already a template called")),
+        "{again:?}"
+    );
+    let other = j
+        .store
+        .create_template(&TemplateInput {
+            name: "Other".into(),
+            ..input.clone()
+        })
+        .unwrap();
+    assert!(j
+        .store
+        .update_template(
+            other.id,
+            &TemplateInput {
+                name: "Circle time".into(),
+                ..input.clone()
+            }
+        )
+        .is_err());
+    // Renaming a template to its own name is fine.
+    j.store.update_template(first.id, &input).unwrap();
+    let a = j.store.copy_template("gibbs", None).unwrap();
+    let b = j.store.copy_template("gibbs", None).unwrap();
+    assert_ne!(a.name, b.name);
+    assert!(b.name.ends_with("(my copy 2)"), "{}", b.name);
+}
+
+#[test]
+fn an_empty_file_is_not_attached_and_says_why() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Rounds", "", "2026-11-22", &[]))
+        .unwrap();
+    let r = j
+        .store
+        .add_attachment(AttachmentOwner::Entry(e.id), "blank.wav", "audio/wav", &[]);
+    assert!(
+        matches!(&r, Err(Error::Invalid { reason, .. }) if reason.contains("blank.wav is empty (0 bytes)")),
+        "{r:?}"
+    );
+    assert!(j.store.get_entry(e.id).unwrap().attachments.is_empty());
+}
