@@ -1034,3 +1034,39 @@ fn an_empty_file_is_not_attached_and_says_why() {
     );
     assert!(j.store.get_entry(e.id).unwrap().attachments.is_empty());
 }
+
+#[test]
+fn tags_keep_emoji_and_any_script_and_are_one_tag_whatever_their_case() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry(
+            "Tags",
+            "",
+            "2026-11-22",
+            &[
+                "music therapy 🎵",
+                "🎵",
+                "Singing",
+                "singing",
+                "música",
+                "音楽",
+            ],
+        ))
+        .unwrap();
+    assert_eq!(
+        e.tags,
+        ["music-therapy-🎵", "🎵", "Singing", "música", "音楽"]
+    );
+    let listed: Vec<String> = j
+        .store
+        .list_tags()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert!(
+        listed.contains(&"🎵".to_owned()) && !listed.contains(&"singing".to_owned()),
+        "{listed:?}"
+    );
+}

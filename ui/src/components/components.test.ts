@@ -78,6 +78,28 @@ describe("ConfirmDialog", () => {
 });
 
 describe("TagInput", () => {
+  it("keeps one chip for a tag typed again in another case, and says why", async () => {
+    const onchange = vi.fn();
+    render(TagInput, { label: "Tags", tags: ["Singing"], suggestions: [], onchange, testid: "tag-input" });
+    const input = screen.getByTestId("tag-input");
+    await fireEvent.input(input, { target: { value: "singing" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    expect(onchange).not.toHaveBeenCalled();
+    expect(screen.getByTestId("tag-already").textContent).toContain("#Singing is already here");
+  });
+
+  it("keeps emoji and letters of any script in a tag", async () => {
+    const onchange = vi.fn();
+    render(TagInput, { label: "Tags", tags: [], suggestions: [], onchange, testid: "tag-input" });
+    const input = screen.getByTestId("tag-input");
+    await fireEvent.input(input, { target: { value: "music therapy 🎵" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    expect(onchange).toHaveBeenLastCalledWith(["music-therapy-🎵"]);
+    await fireEvent.input(input, { target: { value: "🎵" } });
+    await fireEvent.keyDown(input, { key: "Enter" });
+    expect(onchange).toHaveBeenLastCalledWith(["🎵"]);
+  });
+
   it("adds a typed tag on Enter, normalised, and removes the last one on Backspace", async () => {
     const onchange = vi.fn();
     const { rerender } = render(TagInput, { label: "Tags", tags: [], suggestions: [], onchange, testid: "tag-input" });
