@@ -45,8 +45,9 @@ pub enum Error {
         backups: PathBuf,
     },
 
-    /// Another process holds the journal's write lock.
-    #[error("the journal at {} is open for writing in another Reprise process (the desktop app or another command); close it and try again", path.display())]
+    /// Another process has the journal open while this one needs it alone (a migration, an
+    /// import), or holds it alone while this one opens it.
+    #[error("the journal at {} is in use by another Reprise process (the desktop app or another command), and this needs it alone; close that and try again", path.display())]
     Busy { path: PathBuf },
 
     /// An attachment is larger than the journal accepts.

@@ -300,32 +300,37 @@ fn commit(
     if preview.total.added == 0 && preview.total.updated == 0 {
         return Ok(preview);
     }
-    let mut ticker = Ticker::start(progress, "backing up", 1);
-    let backup = store.backup("before-import")?;
-    ticker.tick();
-    ticker.finish();
-    let mut report = store.write(|tx| {
-        let index = sx::index(tx)?;
-        let (report, merges) = staged.decide(&index);
-        let mut writer = Writer::new(tx)?;
-        staged.apply(&merges, &mut writer, progress)?;
-        let mut ticker = Ticker::start(progress, "checking", 1);
-        let check = writer.finish()?;
+    // Nobody else writes while the file is applied: the backup and the check then speak for
+    // exactly what was there and what came in.
+    let (backup, mut report) = store.alone(|| {
+        let mut ticker = Ticker::start(progress, "backing up", 1);
+        let backup = store.backup("before-import")?;
         ticker.tick();
         ticker.finish();
-        if !check.is_ok() {
-            let mut problems = check.integrity;
-            problems.extend(check.foreign_keys);
-            problems.extend(check.search_index);
-            return Err(Error::import(
-                file,
-                format!(
-                    "the journal failed its check after applying the file, so nothing was changed: {}",
-                    problems.join("; ")
-                ),
-            ));
-        }
-        Ok(report)
+        let report = store.write(|tx| {
+            let index = sx::index(tx)?;
+            let (report, merges) = staged.decide(&index);
+            let mut writer = Writer::new(tx)?;
+            staged.apply(&merges, &mut writer, progress)?;
+            let mut ticker = Ticker::start(progress, "checking", 1);
+            let check = writer.finish()?;
+            ticker.tick();
+            ticker.finish();
+            if !check.is_ok() {
+                let mut problems = check.integrity;
+                problems.extend(check.foreign_keys);
+                problems.extend(check.search_index);
+                return Err(Error::import(
+                    file,
+                    format!(
+                        "the journal failed its check after applying the file, so nothing was changed: {}",
+                        problems.join("; ")
+                    ),
+                ));
+            }
+            Ok(report)
+        })?;
+        Ok((backup, report))
     })?;
     report.backup = Some(backup);
     report.summary = report.sentence();

@@ -40,22 +40,63 @@ pub(super) fn create_file(path: &Path) -> Result<Connection> {
     Ok(Connection::open(path)?)
 }
 
-pub(super) fn take_lock(path: &Path) -> Result<File> {
-    let mut lock_path = path.as_os_str().to_owned();
-    lock_path.push(".lock");
-    let lock_path = PathBuf::from(lock_path);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
-            path: path.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, e)),
+/// The journal's lock file (`<journal>.lock`), held shared by every process that writes
+/// row by row — the desktop app and the command line side by side, as SQLite serialises their
+/// transactions — and exclusively, for a moment, by whatever changes the whole file at once
+/// (a migration, an import), so that nobody else is writing while it does.
+pub(super) struct JournalLock {
+    file: File,
+    lock_path: PathBuf,
+    journal: PathBuf,
+}
+
+impl JournalLock {
+    /// Takes the lock shared; refused only while another process holds it exclusively.
+    pub(super) fn shared(path: &Path) -> Result<JournalLock> {
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        let lock = JournalLock {
+            file,
+            lock_path,
+            journal: path.to_path_buf(),
+        };
+        lock.answer(lock.file.try_lock_shared())?;
+        Ok(lock)
+    }
+
+    /// Runs `f` holding the lock exclusively (no other process has the journal open for
+    /// writing meanwhile), then shares it again.
+    ///
+    /// # Errors
+    /// [`Error::Busy`] when another process has the journal open for writing.
+    pub(super) fn exclusively<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.answer(self.file.try_lock())?;
+        let result = f();
+        // Back to shared: converting a lock this process holds does not wait on others.
+        let shared = self
+            .file
+            .lock_shared()
+            .map_err(|e| Error::io(&self.lock_path, e));
+        let value = result?;
+        shared?;
+        Ok(value)
+    }
+
+    fn answer(&self, tried: std::result::Result<(), std::fs::TryLockError>) -> Result<()> {
+        match tried {
+            Ok(()) => Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
+                path: self.journal.clone(),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&self.lock_path, e)),
+        }
     }
 }
 

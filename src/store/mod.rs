@@ -48,7 +48,6 @@ use backup::backup_connection;
 use connection::classify;
 use health::{Checked, Health};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -79,8 +78,9 @@ pub struct Store {
     path: PathBuf,
     read_only: bool,
     health: Arc<Health>,
-    // Held, never read: dropping the file releases the lock.
-    _lock: Option<File>,
+    /// Held shared while the journal is open read-write (dropping it releases it), taken
+    /// alone by [`Store::alone`]; `None` for a read-only store.
+    lock: Option<connection::JournalLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -163,7 +163,7 @@ impl Store {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        let lock = connection::take_lock(&path)?;
+        let lock = connection::JournalLock::shared(&path)?;
         let mut conn = connection::open_read_write(&path)?;
         let is_new = connection::inspect(&conn, &path)?;
         let found = if is_new { 0 } else { schema::version(&conn)? };
@@ -180,10 +180,13 @@ impl Store {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         if found < schema::CURRENT_VERSION {
-            if found > 0 {
-                backup_connection(&conn, &path, &format!("before-migration-v{found}"))?;
-            }
-            schema::migrate(&mut conn)?;
+            // A migration rewrites the file: nobody else may have it open meanwhile.
+            lock.exclusively(|| {
+                if found > 0 {
+                    backup_connection(&conn, &path, &format!("before-migration-v{found}"))?;
+                }
+                schema::migrate(&mut conn)
+            })?;
         }
         let health = if defer {
             let health = Health::new(Checked::Running);
@@ -197,7 +200,7 @@ impl Store {
             path,
             read_only: false,
             health,
-            _lock: Some(lock),
+            lock: Some(lock),
         };
         if found > 0 && found < schema::CURRENT_VERSION {
             store.require_healthy()?;
@@ -260,7 +263,7 @@ impl Store {
             path,
             read_only: true,
             health: Health::new(Checked::Passed),
-            _lock: None,
+            lock: None,
         })
     }
 
@@ -274,6 +277,18 @@ impl Store {
         // A panic while holding the lock cannot leave a transaction open (rusqlite rolls back
         // on drop), so a poisoned mutex is safe to keep using.
         lock(&self.conn)
+    }
+
+    /// Runs `f` with the journal to this process alone: no other Reprise process has it open
+    /// for writing meanwhile. Whole-journal changes (an import) go through here.
+    ///
+    /// # Errors
+    /// [`Error::Busy`] when another process has the journal open; whatever `f` returns.
+    pub fn alone<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        match &self.lock {
+            Some(lock) => lock.exclusively(f),
+            None => f(),
+        }
     }
 
     /// Runs `f` inside a write transaction (`BEGIN IMMEDIATE`) and commits it.

@@ -874,7 +874,7 @@ fn kept_path(err: &str) -> PathBuf {
 
 #[cfg(unix)]
 #[test]
-fn a_journal_open_elsewhere_is_reported_before_the_editor_opens() {
+fn a_journal_held_alone_elsewhere_is_reported_before_the_editor_opens() {
     let cli = Cli::new();
     let id = cli.entry("Held", "body", &[]);
     let opened = cli.dir.path().join("editor-opened");
@@ -882,12 +882,48 @@ fn a_journal_open_elsewhere_is_reported_before_the_editor_opens() {
         "editor",
         &format!("touch '{}'; echo 'typed' > \"$1\"", opened.display()),
     );
-    let _desktop = reprise::Store::open(cli.journal()).unwrap();
-    for args in [&["new"][..], &["edit", &id]] {
-        let err = failed(&cli.run_env(args, &[("EDITOR", &editor)]), args);
-        assert!(err.contains("open for writing in another"), "{err}");
-        assert!(!opened.exists(), "{args:?} opened the editor first");
-    }
+    // The desktop app in the middle of an import holds the journal alone.
+    let desktop = reprise::Store::open(cli.journal()).unwrap();
+    desktop
+        .alone(|| {
+            for args in [&["new"][..], &["edit", &id]] {
+                let err = failed(&cli.run_env(args, &[("EDITOR", &editor)]), args);
+                assert!(err.contains("in use by another Reprise process"), "{err}");
+                assert!(!opened.exists(), "{args:?} opened the editor first");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_command_line_writes_while_the_desktop_app_has_the_journal_open() {
+    let cli = Cli::new();
+    let desktop = reprise::Store::open(cli.journal()).unwrap();
+    let id = cli.entry("Logged from a script", "While the app was open.", &[]);
+    cli.ok(&[
+        "cpd",
+        "add",
+        "--title",
+        "Makaton",
+        "--type",
+        "course",
+        "--date",
+        "2026-03-04",
+        "--hours",
+        "2",
+    ]);
+    let seen = desktop.get_entry(id.parse().unwrap()).unwrap();
+    assert_eq!(seen.title, "Logged from a script");
+    assert_eq!(desktop.list_cpd(None, None).unwrap().len(), 1);
+    // And the other way round: what the app writes, the command line reads at once.
+    desktop
+        .create_entry(&reprise::model::EntryInput {
+            title: "From the app".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(cli.ok(&["list"]).contains("From the app"));
 }
 
 #[cfg(unix)]

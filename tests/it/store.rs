@@ -604,14 +604,26 @@ fn attachments_are_stored_inside_the_journal_with_their_hash_and_a_size_limit() 
 }
 
 #[test]
-fn a_second_writer_is_refused_while_the_first_holds_the_journal_but_readers_are_not() {
+fn a_second_writer_works_beside_the_first_but_a_whole_journal_change_waits_for_it_to_go() {
     let j = Journal::new();
     j.store
         .create_entry(&entry("Hello", "x", "2026-01-01", &[]))
         .unwrap();
-    assert!(matches!(Store::open(j.path()), Err(Error::Busy { .. })));
+    // The command line beside the open app: both write, each sees the other's entries.
+    let second = Store::open(j.path()).unwrap();
+    second
+        .create_entry(&entry("From the side", "y", "2026-01-02", &[]))
+        .unwrap();
+    assert_eq!(j.store.count_entries(&EntryFilter::default()).unwrap(), 2);
     let reader = Store::open_read_only(j.path()).unwrap();
-    assert_eq!(reader.count_entries(&EntryFilter::default()).unwrap(), 1);
+    assert_eq!(reader.count_entries(&EntryFilter::default()).unwrap(), 2);
+    // Something that needs the journal alone is refused while another writer has it open,
+    // and runs once it has gone.
+    assert!(matches!(second.alone(|| Ok(())), Err(Error::Busy { .. })));
+    drop(second);
+    j.store.alone(|| Ok(())).unwrap();
+    // And afterwards it is shared again.
+    Store::open(j.path()).unwrap();
 }
 
 #[test]
