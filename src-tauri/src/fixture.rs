@@ -131,6 +131,7 @@ fn exchange(store: &Store) -> (ExportSummary, ImportReport) {
         .export(store, &file, &mut |_| {})
         .expect("export");
     export.path = "/home/sam/Documents/reprise-export.json".into();
+    export.summary = export.sentence();
     let other = Store::open(dir.path().join("other.reprise")).expect("journal");
     let mut import = Format::RepriseJson
         .import(&other, &file, &mut |_| {})

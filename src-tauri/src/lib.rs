@@ -32,6 +32,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             app::app_info,
             app::journal_health,
+            app::outside_changes,
             app::finish_welcome,
             app::switch_journal,
             app::set_theme,

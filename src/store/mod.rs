@@ -348,6 +348,15 @@ impl Store {
         })
     }
 
+    /// A number that changes whenever another connection — the command line, another
+    /// process — commits to the journal (SQLite's `data_version`), and not for this store's
+    /// own writes: compare two readings to learn whether to read again.
+    pub fn outside_changes(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Every per-connection setting the store relies on (durability, foreign keys, safety
     /// limits), read back from SQLite.
     pub fn settings(&self) -> Result<Vec<(String, String)>> {

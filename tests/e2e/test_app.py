@@ -336,3 +336,17 @@ def test_the_new_entry_chooser_is_driven_by_keys_and_keeps_focus_inside(home, la
             "focus escaped the dialog"
     ActionChains(app.driver).send_keys(Keys.ESCAPE).perform()
     app.until(lambda: not app.all("new-entry-chooser"), 5, "Escape does not close the chooser")
+
+
+def test_the_command_line_writes_while_the_app_is_open_and_the_app_shows_it(home, launch):
+    with_profile(home)
+    home.cli("new", "--title", "Written before", "--body", "x")
+    app = launch()
+    app.until(lambda: any("Written before" in t for t in row_titles(app)), 10, "the first entry is not shown")
+    home.cli("new", "--title", "Logged from a script", "--body", "While the app was open.")
+    home.cli("cpd", "add", "--title", "Makaton", "--type", "course", "--date", "2026-03-04", "--hours", "2")
+    start = time.monotonic()
+    app.until(lambda: any("Logged from a script" in t for t in row_titles(app)), 2.5,
+              "the app did not show an entry written by the command line")
+    assert time.monotonic() - start < 2.5
+    app.screenshot("outside-write")

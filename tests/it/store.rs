@@ -1082,3 +1082,22 @@ fn tags_keep_emoji_and_any_script_and_are_one_tag_whatever_their_case() {
         "{listed:?}"
     );
 }
+
+#[test]
+fn another_writer_s_commits_are_noticed_and_one_s_own_are_not() {
+    let j = Journal::new();
+    let before = j.store.outside_changes().unwrap();
+    j.store
+        .create_entry(&entry("Mine", "x", "2026-01-01", &[]))
+        .unwrap();
+    assert_eq!(
+        j.store.outside_changes().unwrap(),
+        before,
+        "own writes do not count"
+    );
+    let other = Store::open(j.path()).unwrap();
+    other
+        .create_entry(&entry("Theirs", "y", "2026-01-02", &[]))
+        .unwrap();
+    assert_ne!(j.store.outside_changes().unwrap(), before);
+}

@@ -25,6 +25,15 @@ pub async fn journal_health(app: tauri::AppHandle) -> IpcResult<()> {
         .map_err(|e| IpcError::new(reprise::ErrorKind::Internal, e.to_string()))?
 }
 
+/// A number that changes when something outside the app (the command line) has written to
+/// the journal; the UI reads it on focus and every few seconds, and refreshes when it moved.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn outside_changes(state: State<'_, AppState>) -> IpcResult<f64> {
+    // As a float for JavaScript; the counter stays far below 2^53.
+    Ok(state.store()?.outside_changes()? as f64)
+}
+
 /// Finishes the first-run welcome: saves the profile and opens the person's own journal or a
 /// sample journal filled with demo data.
 #[tauri::command(async)]

@@ -30,6 +30,18 @@ async journalHealth() : Promise<Result<null, IpcError>> {
 }
 },
 /**
+ * A number that changes when something outside the app (the command line) has written to
+ * the journal; the UI reads it on focus and every few seconds, and refreshes when it moved.
+ */
+async outsideChanges() : Promise<Result<number, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outside_changes") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Finishes the first-run welcome: saves the profile and opens the person's own journal or a
  * sample journal filled with demo data.
  */

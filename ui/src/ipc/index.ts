@@ -162,6 +162,7 @@ function call<R>(run: (c: Commands) => Promise<R>): Promise<Unwrapped<R>> {
 
 export const appInfo = () => call((c) => c.appInfo());
 export const journalHealth = () => call((c) => c.journalHealth());
+export const outsideChanges = () => call((c) => c.outsideChanges());
 export const finishWelcome = (profile: PersonInput, sample: boolean) => call((c) => c.finishWelcome(profile, sample));
 export const setTheme = (theme: Theme) => call((c) => c.setTheme(theme));
 export const switchJournal = (sample: boolean) => call((c) => c.switchJournal(sample));

@@ -174,6 +174,8 @@ export function createMockBackend(): Backend {
   const commands: Backend["commands"] = {
     appInfo: () => ok(info),
     journalHealth: () => ok(null),
+    // Nothing writes beside the browser preview.
+    outsideChanges: () => ok(0),
     finishWelcome: (profile, sample) => {
       if (!profile.display_name.trim()) return fail(fixture.errors.empty_name);
       owner = { ...owner, ...profile, role_words: profile.role_words ?? null };

@@ -110,6 +110,40 @@ export async function openEntryWithDraft(id: string, content: EntryInput): Promi
   s.restored(content);
 }
 
+/**
+ * Something outside the app (the command line) wrote to the journal. When that changed the
+ * open entry, the editor shows the new version if nothing is unsaved here; otherwise it holds
+ * the typing, saves nothing over the other version, and asks which to keep.
+ */
+export async function noticeOutsideChange(): Promise<void> {
+  const s = editor.session;
+  if (!s || s.entryId === null || !s.entry) return;
+  let latest: Entry;
+  try {
+    latest = await ipc.getEntry(s.entryId);
+  } catch {
+    return; // Gone or unreadable: the next save says so.
+  }
+  if (editor.session !== s || latest.updated_at === s.entry.updated_at) return;
+  if (s.dirty) {
+    s.outside = latest;
+    return;
+  }
+  s.dispose();
+  editor.session = session({ entry: latest, template: templateById(latest.template_id) });
+  showToast("This entry was changed outside the app; it now shows that version.");
+}
+
+/** Drops the typing held since the entry changed outside, and shows that version. */
+export function useOutsideVersion(): void {
+  const s = editor.session;
+  const latest = s?.outside;
+  if (!s || !latest) return;
+  s.dispose();
+  void ipc.discardDraft(latest.id, s.draftKey).catch(() => {});
+  editor.session = session({ entry: latest, template: templateById(latest.template_id) });
+}
+
 export async function closeEditor(): Promise<void> {
   if (await leaveCurrent()) editor.session = null;
 }

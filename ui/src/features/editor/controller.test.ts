@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Entry, EntryInput, SavedEntry } from "../../ipc";
 
 const failing = vi.hoisted(() => ({ trash: false, restore: false }));
+/** What `getEntry` answers when set: the entry as the command line saved it meanwhile. */
+const outside = vi.hoisted(() => ({ entry: null as import("../../ipc").Entry | null }));
 
 vi.mock("../../ipc", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../ipc")>();
@@ -28,7 +30,7 @@ vi.mock("../../ipc", async (importOriginal) => {
     createEntry: vi.fn((input: EntryInput) => Promise.resolve(saved("e1", input))),
     updateEntry: vi.fn((id: string, input: EntryInput) => Promise.resolve(saved(id, input))),
     newEntryInput: vi.fn((kind: EntryInput["kind"]) => Promise.resolve(blankInput(kind, "2026-11-22"))),
-    getEntry: vi.fn((id: string) => Promise.resolve(entry(id, { ...blankInput("quick_note", "2026-11-22"), title: "Rounds" }))),
+    getEntry: vi.fn((id: string) => outside.entry ? Promise.resolve(outside.entry) : Promise.resolve(entry(id, { ...blankInput("quick_note", "2026-11-22"), title: "Rounds" }))),
     saveDraft: vi.fn(() => Promise.resolve(null)),
     discardDraft: vi.fn(() => Promise.resolve(null)),
     listTags: vi.fn(() => Promise.resolve([])),
@@ -38,7 +40,8 @@ vi.mock("../../ipc", async (importOriginal) => {
 });
 
 import { toasts } from "../../lib/toasts.svelte";
-import { editor, startNew, trashOpenEntry } from "./controller.svelte";
+import * as ipc from "../../ipc";
+import { editor, noticeOutsideChange, startNew, trashOpenEntry, useOutsideVersion } from "./controller.svelte";
 
 async function openSaved(title: string) {
   await startNew("quick_note");
@@ -84,5 +87,53 @@ describe("moving the open entry to the trash", () => {
     await trashOpenEntry();
     await toasts.at(-1)?.action?.run();
     expect(editor.session?.entryId).toBe("e1");
+  });
+});
+
+describe("an open entry changed outside the app", () => {
+  beforeEach(() => {
+    outside.entry = null;
+    toasts.length = 0;
+    editor.session = null;
+    vi.mocked(ipc.updateEntry).mockClear();
+  });
+
+  const changedOutside = () => {
+    const e = editor.session?.entry;
+    if (!e) throw new Error("no entry open");
+    return { ...e, title: "Changed from the command line", updated_at: "2026-11-22T11:00:00Z" };
+  };
+
+  it("shows the other version when nothing here is unsaved", async () => {
+    await openSaved("Rounds");
+    outside.entry = changedOutside();
+    await noticeOutsideChange();
+    expect(editor.session?.input.title).toBe("Changed from the command line");
+    expect(editor.session?.outside).toBeNull();
+  });
+
+  it("holds unsaved typing, saves nothing over the other version, and lets the person choose", async () => {
+    await openSaved("Rounds");
+    editor.session?.change({ body: "typed here, not yet saved" });
+    outside.entry = changedOutside();
+    await noticeOutsideChange();
+    const s = editor.session;
+    expect(s?.outside?.title).toBe("Changed from the command line");
+    expect(await s?.flush()).toBe(false);
+    expect(ipc.updateEntry).not.toHaveBeenCalled();
+    expect(s?.input.body).toBe("typed here, not yet saved");
+    // Keeping mine saves it over theirs.
+    expect(await s?.keepMine()).toBe(true);
+    expect(ipc.updateEntry).toHaveBeenCalledOnce();
+  });
+
+  it("can drop the typing for the other version", async () => {
+    await openSaved("Rounds");
+    editor.session?.change({ body: "typed here" });
+    outside.entry = changedOutside();
+    await noticeOutsideChange();
+    useOutsideVersion();
+    expect(editor.session?.input.title).toBe("Changed from the command line");
+    expect(editor.session?.dirty).toBe(false);
   });
 });

@@ -40,6 +40,11 @@ export class EditorSession {
   save = $state<SaveState>({ kind: "idle" });
   /** An `Invalid` error that names a field, shown beside that field. */
   fieldError = $state<{ field: string; message: string } | null>(null);
+  /**
+   * The entry as someone else (the command line) saved it while this one had unsaved typing:
+   * nothing is saved over it until the person chooses which version to keep.
+   */
+  outside = $state<Entry | null>(null);
   /** Bumped when the body is replaced from outside the editor (so CodeMirror reloads it). */
   revision = $state(0);
 
@@ -98,6 +103,12 @@ export class EditorSession {
     return this.autosaver.flush();
   }
 
+  /** Keeps this version over the one saved outside: saves it now. */
+  keepMine(): Promise<boolean> {
+    this.outside = null;
+    return this.autosaver.retry();
+  }
+
   retry(): Promise<boolean> {
     return this.autosaver.retry();
   }
@@ -109,6 +120,7 @@ export class EditorSession {
   }
 
   private async persist(content: EntryInput): Promise<void> {
+    if (this.outside) throw new Error("this entry was changed outside the app; choose which version to keep");
     const created = this.entryId === null;
     const at = this.changes;
     let saved: SavedEntry;
