@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 import time
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -305,6 +306,7 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
     app.until(lambda: "Sunflower Nursery" in (frame.get_attribute("srcdoc") or ""), 10, "the preview lacks the facts")
     doc = frame.get_attribute("srcdoc")
     assert "<h1>Circle time that went quiet</h1>" in doc and "<dt>Group</dt><dd>Toddler room</dd>" in doc
+    assert "<html lang=\"en\">" in doc, "the preview document names its language"
     assert "Reflection · " in doc and "Gibbs&#x27; reflective cycle" in doc
     app.screenshot("preview-with-facts")
     app.wait("mode-write").click()
@@ -350,3 +352,60 @@ def test_the_command_line_writes_while_the_app_is_open_and_the_app_shows_it(home
               "the app did not show an entry written by the command line")
     assert time.monotonic() - start < 2.5
     app.screenshot("outside-write")
+
+
+AXE = Path(__file__).resolve().parents[2] / "ui" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(app):
+    """Runs axe-core in the real webview on the page as it is; returns the violations."""
+    app.driver.execute_script(AXE.read_text() + "\nwindow.__axeLoaded = true;")
+    result = app.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document)"
+        ".then(r => done({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id,"
+        " impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))}))"
+        ".catch(e => done({passes: 0, violations: [{id: 'axe-failed', nodes: [String(e)]}]}));")
+    assert result["passes"] > 10, f"axe did not really run: {result}"
+    return result["violations"]
+
+
+def test_every_view_has_no_accessibility_violations_light_and_dark(home, launch):
+    with_profile(home)
+    home.cli("demo", "--entries", "30")
+    app = launch()
+    app.driver.set_script_timeout(30)
+    app.until(lambda: len(app.all("entry-row")) > 0, 15, "the timeline never filled")
+    found = {}
+    for theme in ("light", "dark"):
+        app.wait("nav-settings").click()
+        app.wait(f"theme-{theme}", visible=False).click()
+        for view in ("journal", "search", "trash", "settings"):
+            app.wait(f"nav-{view}").click()
+            time.sleep(0.5)
+            if view == "journal":
+                app.all("entry-row")[0].click()
+                app.wait("editor-content")
+            for v in axe_violations(app):
+                found.setdefault(f"{theme}/{view}/{v['id']}", v)
+        app.wait("nav-journal").click()
+        app.wait("mode-preview").click()
+        app.wait("preview-frame")
+        time.sleep(0.5)
+        for v in axe_violations(app):
+            found.setdefault(f"{theme}/preview/{v['id']}", v)
+        app.wait("mode-write").click()
+    assert not found, json.dumps(found, indent=1)
+
+
+def test_the_skip_link_comes_first_and_moves_to_the_main_area(home, launch):
+    from selenium.webdriver.common.action_chains import ActionChains
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry")
+    app.driver.execute_script("document.activeElement && document.activeElement.blur();")
+    ActionChains(app.driver).send_keys(Keys.TAB).perform()
+    assert app.driver.switch_to.active_element.get_attribute("data-testid") == "skip-link"
+    ActionChains(app.driver).send_keys(Keys.ENTER).perform()
+    app.until(lambda: app.driver.switch_to.active_element.get_attribute("id") == "main", 5,
+              "the skip link does not move to the main area")
