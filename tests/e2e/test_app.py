@@ -409,3 +409,29 @@ def test_the_skip_link_comes_first_and_moves_to_the_main_area(home, launch):
     ActionChains(app.driver).send_keys(Keys.ENTER).perform()
     app.until(lambda: app.driver.switch_to.active_element.get_attribute("id") == "main", 5,
               "the skip link does not move to the main area")
+
+
+def test_the_smallest_window_shows_dates_kinds_and_facts_whole_in_split_mode(home, launch):
+    with_profile(home)
+    app = launch()
+    app.driver.set_window_size(900, 600)
+    app.wait("new-entry").click()
+    app.wait("template-kolb").click()
+    app.wait("title-input").send_keys("Narrow")
+    app.wait("session-facts-toggle").click()
+    app.wait("session-setting").send_keys("Sunflower Nursery")
+    wait_saved(app)
+    app.wait("mode-split").click()
+    time.sleep(0.5)
+    cut = app.driver.execute_script("""
+        const out = [];
+        const whole = (el, what) => { if (el && el.scrollWidth > el.clientWidth + 1) out.push(what); };
+        whole(document.querySelector('[data-testid=date-input]'), 'date');
+        const kind = document.querySelector('select.input');
+        if (kind && kind.getBoundingClientRect().width < 120) out.push('kind');
+        const box = document.querySelector('.facts').getBoundingClientRect();
+        for (const i of document.querySelectorAll('.facts input, .facts textarea'))
+            if (i.getBoundingClientRect().right > box.right + 1) out.push('fact ' + (i.id || i.name));
+        return out;""")
+    app.screenshot("narrow-split")
+    assert cut == [], cut
