@@ -4,8 +4,13 @@
 -- column, `facts`, read from a generated column of the entry. The index is rebuilt from the
 -- entries once, inside the migration's transaction.
 
+-- Built with || and coalesce rather than concat_ws, so that any SQLite from 3.31 on (the
+-- `sqlite3` shell people have, other tools) can still read the table.
 ALTER TABLE entries ADD COLUMN facts TEXT
-    GENERATED ALWAYS AS (concat_ws(' ', setting, group_name, age_range, activities)) VIRTUAL;
+    GENERATED ALWAYS AS (
+        coalesce(setting, '') || ' ' || coalesce(group_name, '') || ' ' ||
+        coalesce(age_range, '') || ' ' || coalesce(activities, '')
+    ) VIRTUAL;
 
 DROP TRIGGER entries_fts_insert;
 DROP TRIGGER entries_fts_delete;
