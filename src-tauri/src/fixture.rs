@@ -53,6 +53,7 @@ struct Fixture {
     errors: BTreeMap<&'static str, IpcError>,
     export: ExportSummary,
     import: ImportReport,
+    limits: reprise::model::Limits,
 }
 
 /// The sample's entries: (day, kind, template key, title, body, tags, starred).
@@ -318,6 +319,7 @@ fn fixture(store: &Store) -> Fixture {
     Fixture {
         export,
         import,
+        limits: reprise::model::Limits::current(),
         today: TODAY,
         owner,
         templates,
@@ -394,13 +396,5 @@ fn the_ui_fixture_is_what_the_core_answers() {
         .map(|t| t.id)
         .collect();
     let generated = stable_json(&fixture(&store), &builtin);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/fixture.json");
-    if std::env::var_os("REPRISE_WRITE_BINDINGS").is_some() {
-        std::fs::write(&path, &generated).expect("write fixture");
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "ui/src/ipc/fixture.json is stale: run `make bindings`"
-    );
+    crate::check_generated("src/ipc/fixture.json", &generated);
 }

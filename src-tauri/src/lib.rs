@@ -33,6 +33,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app::app_info,
             app::journal_health,
             app::outside_changes,
+            app::limits,
             app::finish_welcome,
             app::switch_journal,
             app::set_theme,
@@ -113,24 +114,32 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Checks that a file the UI uses, generated from Rust, is committed as generated; with
+/// `REPRISE_WRITE_BINDINGS=1` (`make bindings`) it writes it first.
+#[cfg(test)]
+fn check_generated(ui_path: &str, generated: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui")
+        .join(ui_path);
+    if std::env::var_os("REPRISE_WRITE_BINDINGS").is_some() {
+        std::fs::write(&path, generated).expect("write a generated file");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "ui/{ui_path} is stale: run `make bindings`"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     /// The committed bindings are what the Rust definitions generate. Run `make bindings`
-    /// (which sets `REPRISE_WRITE_BINDINGS=1`) after changing a command or type.
+    /// after changing a command or type.
     #[test]
     fn typescript_bindings_are_up_to_date() {
         let generated = super::specta_builder()
             .export_str(super::typescript())
             .expect("bindings export");
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
-        if std::env::var_os("REPRISE_WRITE_BINDINGS").is_some() {
-            std::fs::write(&path, &generated).expect("write bindings");
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "ui/src/ipc/bindings.ts is stale: run `make bindings`"
-        );
+        super::check_generated("src/ipc/bindings.ts", &generated);
     }
 }

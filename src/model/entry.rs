@@ -52,11 +52,15 @@ impl SessionFacts {
             setting: optional_line("session.setting", self.setting.as_deref().unwrap_or(""))?,
             group: optional_line("session.group", self.group.as_deref().unwrap_or(""))?,
             age_range: optional_line("session.age_range", self.age_range.as_deref().unwrap_or(""))?,
-            participants: check_count("session.participants", self.participants, 100_000)?,
+            participants: check_count(
+                "session.participants",
+                self.participants,
+                super::MAX_PARTICIPANTS,
+            )?,
             duration_minutes: check_count(
                 "session.duration_minutes",
                 self.duration_minutes,
-                24 * 60,
+                super::MAX_DURATION_MINUTES,
             )?,
             activities: match self.activities.as_deref().map(str::trim) {
                 Some(a) if !a.is_empty() => Some(long_text("session.activities", a)?),

@@ -17,6 +17,7 @@ pub use template::{Prompt, Template, TemplateInput};
 
 use crate::error::{Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// A new time-ordered id.
@@ -94,6 +95,44 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 60;
+/// Most people a session's facts may count.
+pub const MAX_PARTICIPANTS: u32 = 100_000;
+/// Longest a session may last, in minutes (a day).
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
+/// The limits the journal keeps, for a front end to enforce where a value is typed rather
+/// than after a save is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Limits {
+    /// Longest title, name, setting or other one-line field, in characters.
+    pub line_chars: u32,
+    /// Longest tag, in characters.
+    pub tag_chars: u32,
+    /// Largest entry text or other long field, in bytes (UTF-8).
+    pub text_bytes: u32,
+    /// Largest attachment, in bytes.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub attachment_bytes: u64,
+    /// Most participants a session may have.
+    pub participants: u32,
+    /// Longest session, in minutes.
+    pub duration_minutes: u32,
+}
+
+impl Limits {
+    /// The limits of this build.
+    pub fn current() -> Limits {
+        Limits {
+            line_chars: MAX_TITLE_CHARS as u32,
+            tag_chars: MAX_TAG_CHARS as u32,
+            text_bytes: MAX_BODY_BYTES as u32,
+            attachment_bytes: crate::store::MAX_ATTACHMENT_BYTES,
+            participants: MAX_PARTICIPANTS,
+            duration_minutes: MAX_DURATION_MINUTES,
+        }
+    }
+}
 
 /// A size as people read it: "512 bytes", "48 KB", "1.5 MB", "2 MB", "4 GB" (binary units,
 /// one decimal where it says something).

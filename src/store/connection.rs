@@ -77,9 +77,16 @@ impl JournalLock {
     /// # Errors
     /// [`Error::Busy`] when another process has the journal open for writing.
     pub(super) fn exclusively<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.answer(self.file.try_lock())?;
-        let result = f();
-        // Back to shared: converting a lock this process holds does not wait on others.
+        // Let go of the shared lock first: on Windows a handle cannot take an exclusive lock
+        // over its own shared one. Whichever way it goes, the lock is shared again after.
+        self.file
+            .unlock()
+            .map_err(|e| Error::io(&self.lock_path, e))?;
+        let result = self.answer(self.file.try_lock()).and_then(|()| {
+            let value = f();
+            let _ = self.file.unlock();
+            value
+        });
         let shared = self
             .file
             .lock_shared()

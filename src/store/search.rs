@@ -125,14 +125,16 @@ impl Store {
             } else {
                 seqs.chunks(1).collect()
             };
-            let mut marked: HashMap<i64, (String, String)> = HashMap::with_capacity(seqs.len());
+            let mut marked: HashMap<i64, (String, String, String)> =
+                HashMap::with_capacity(seqs.len());
             for group in groups {
                 let (Some(&lo), Some(&hi)) = (group.iter().min(), group.iter().max()) else {
                     continue;
                 };
                 let mut stmt = tx.prepare_cached(&format!(
                     "SELECT rowid, highlight(entries_fts, 0, char(2), char(3)),
-                            snippet(entries_fts, 1, char(2), char(3), '…', 24)
+                            snippet(entries_fts, 1, char(2), char(3), '…', 24),
+                            snippet(entries_fts, 3, char(2), char(3), '…', 24)
                        FROM entries_fts
                       WHERE entries_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN ({})",
                     vec!["?"; group.len()].join(", ")
@@ -147,7 +149,7 @@ impl Store {
                     .query(rusqlite::params_from_iter(params.iter()))
                     .map_err(query_error)?;
                 while let Some(r) = rows.next().map_err(query_error)? {
-                    marked.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                    marked.insert(r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?));
                 }
             }
             let marks = vec!["?"; seqs.len()].join(", ");
@@ -165,15 +167,18 @@ impl Store {
             let mut items = Vec::with_capacity(ranked.len());
             for seq in &seqs {
                 // One read transaction: every ranked row is still there.
-                let (Some(entry), Some((title, snippet))) =
+                let (Some(entry), Some((title, snippet, facts))) =
                     (summaries.remove(seq), marked.remove(seq))
                 else {
                     return Err(Error::Storage(rusqlite::Error::QueryReturnedNoRows));
                 };
-                // A match only in the title or tags leaves the body snippet unmarked; show the
-                // start of the body then.
+                // A match only in the session facts shows the facts it matched; one only in
+                // the title or tags leaves the body snippet unmarked, so the start of the body
+                // is shown then.
                 let snippet = if snippet.contains(MARK_OPEN) {
                     snippet
+                } else if facts.contains(MARK_OPEN) {
+                    facts.split_whitespace().collect::<Vec<_>>().join(" ")
                 } else {
                     plain_text(&snippet, 200)
                 };

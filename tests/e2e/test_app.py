@@ -435,3 +435,25 @@ def test_the_smallest_window_shows_dates_kinds_and_facts_whole_in_split_mode(hom
         return out;""")
     app.screenshot("narrow-split")
     assert cut == [], cut
+
+
+def test_fields_hold_to_the_journal_s_limits_as_they_are_typed_and_the_entry_still_saves(home, launch):
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    title = app.wait("title-input")
+    title.send_keys("A" * 310)
+    assert len(title.get_attribute("value")) == 300, "the title field took more than the journal keeps"
+    assert "up to 300 characters" in text(app.wait("title-limit"))
+    type_into_editor(app, "The rest goes here.")
+    wait_saved(app)
+    saved = json.loads(home.cli("--json", "list").stdout)[0]
+    assert saved["title"] == "A" * 300
+    tags = app.wait("tag-input")
+    tags.send_keys("t" * 70)
+    assert len(tags.get_attribute("value")) == 60
+    assert "up to 60 characters" in text(app.wait("tag-limit"))
+    tags.send_keys(Keys.ENTER)
+    wait_saved(app)
+    assert json.loads(home.cli("--json", "list").stdout)[0]["tags"] == ["t" * 60]

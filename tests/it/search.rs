@@ -355,6 +355,13 @@ fn session_facts_are_searched_and_follow_edits() {
     assert_eq!(titles(&j, &req("sunflower")), ["Circle time"]);
     assert_eq!(titles(&j, &req("toddler room")), ["Circle time"]);
     assert_eq!(titles(&j, &req("shaker")), ["Circle time"]);
+    // A hit in the facts alone shows the facts it matched, marked.
+    let hit = &j.store.search(&req("toddler")).unwrap().items[0];
+    assert!(
+        hit.snippet_html.contains("<mark>Toddler</mark>"),
+        "{}",
+        hit.snippet_html
+    );
     // A changed setting is found by its new name and no longer by the old one.
     input.session.as_mut().unwrap().setting = Some("Bluebell Children's Centre".into());
     j.store.update_entry(e.id, &input).unwrap();

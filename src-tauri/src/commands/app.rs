@@ -25,6 +25,14 @@ pub async fn journal_health(app: tauri::AppHandle) -> IpcResult<()> {
         .map_err(|e| IpcError::new(reprise::ErrorKind::Internal, e.to_string()))?
 }
 
+/// The limits the journal keeps (lengths, sizes, counts), so fields can hold to them as they
+/// are typed.
+#[tauri::command]
+#[specta::specta]
+pub fn limits() -> reprise::model::Limits {
+    reprise::model::Limits::current()
+}
+
 /// A number that changes when something outside the app (the command line) has written to
 /// the journal; the UI reads it on focus and every few seconds, and refreshes when it moved.
 #[tauri::command(async)]

@@ -42,6 +42,13 @@ async outsideChanges() : Promise<Result<number, IpcError>> {
 }
 },
 /**
+ * The limits the journal keeps (lengths, sizes, counts), so fields can hold to them as they
+ * are typed.
+ */
+async limits() : Promise<Limits> {
+    return await TAURI_INVOKE("limits");
+},
+/**
  * Finishes the first-run welcome: saves the profile and opens the person's own journal or a
  * sample journal filled with demo data.
  */
@@ -952,6 +959,35 @@ message: string;
  * can mark it.
  */
 field: string | null }
+/**
+ * The limits the journal keeps, for a front end to enforce where a value is typed rather
+ * than after a save is refused.
+ */
+export type Limits = { 
+/**
+ * Longest title, name, setting or other one-line field, in characters.
+ */
+line_chars: number; 
+/**
+ * Longest tag, in characters.
+ */
+tag_chars: number; 
+/**
+ * Largest entry text or other long field, in bytes (UTF-8).
+ */
+text_bytes: number; 
+/**
+ * Largest attachment, in bytes.
+ */
+attachment_bytes: number; 
+/**
+ * Most participants a session may have.
+ */
+participants: number; 
+/**
+ * Longest session, in minutes.
+ */
+duration_minutes: number }
 /**
  * One page of results and the cursor for the next.
  */

@@ -29,6 +29,7 @@ import type {
   Format,
   FormatInfo,
   ImportReport,
+  Limits,
   Page,
   Person,
   PersonInput,
@@ -56,6 +57,7 @@ export type {
   Format,
   FormatInfo,
   ImportReport,
+  Limits,
   Page,
   Person,
   PersonInput,
@@ -163,6 +165,7 @@ function call<R>(run: (c: Commands) => Promise<R>): Promise<Unwrapped<R>> {
 export const appInfo = () => call((c) => c.appInfo());
 export const journalHealth = () => call((c) => c.journalHealth());
 export const outsideChanges = () => call((c) => c.outsideChanges());
+export const limits = () => call((c) => c.limits());
 export const finishWelcome = (profile: PersonInput, sample: boolean) => call((c) => c.finishWelcome(profile, sample));
 export const setTheme = (theme: Theme) => call((c) => c.setTheme(theme));
 export const switchJournal = (sample: boolean) => call((c) => c.switchJournal(sample));

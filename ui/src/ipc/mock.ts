@@ -28,6 +28,7 @@ import type {
   FormatInfo,
   ImportReport,
   IpcError,
+  Limits,
   Page,
   Person,
   Result,
@@ -54,6 +55,7 @@ interface Fixture {
   errors: Record<"empty_name" | "unfinished_query" | "too_many_participants", IpcError>;
   export: ExportSummary;
   import: ImportReport;
+  limits: Limits;
 }
 
 const fixture = data as unknown as Fixture;
@@ -176,6 +178,7 @@ export function createMockBackend(): Backend {
     journalHealth: () => ok(null),
     // Nothing writes beside the browser preview.
     outsideChanges: () => ok(0),
+    limits: async () => copy(fixture.limits),
     finishWelcome: (profile, sample) => {
       if (!profile.display_name.trim()) return fail(fixture.errors.empty_name);
       owner = { ...owner, ...profile, role_words: profile.role_words ?? null };

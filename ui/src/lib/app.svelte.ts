@@ -4,7 +4,7 @@
 // features/journal/journal.svelte.ts.
 
 import * as ipc from "../ipc";
-import type { AppInfo, Theme } from "../ipc";
+import type { AppInfo, Limits, Theme } from "../ipc";
 import type { View } from "../routes";
 import { describeError } from "./errors";
 import { showToast } from "./toasts.svelte";
@@ -20,6 +20,8 @@ export const app = $state({
   chooserOpen: false,
   /** What is wrong with the journal, when its check at launch found damage. */
   damage: null as string | null,
+  /** The journal's limits (lengths, sizes, counts), for fields to keep as they are typed. */
+  limits: null as Limits | null,
 });
 
 export function setView(view: View, section: string | null = null): void {
