@@ -396,6 +396,12 @@ pub struct FilterArgs {
     /// Only entries on or before this day.
     #[arg(long, value_parser = parse_day, value_name = "DAY")]
     pub until: Option<NaiveDate>,
+    /// Only entries whose session facts name this setting (whatever its case).
+    #[arg(long, value_name = "SETTING")]
+    pub setting: Option<String>,
+    /// Only entries whose session facts name this group (whatever its case).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
 }
 
 impl FilterArgs {
@@ -406,6 +412,8 @@ impl FilterArgs {
             || self.template.is_some()
             || self.since.is_some()
             || self.until.is_some()
+            || self.setting.is_some()
+            || self.group.is_some()
     }
 
     /// The core filter, checking that a named template exists so a typo is not an empty list.
@@ -420,6 +428,8 @@ impl FilterArgs {
             template,
             since: self.since,
             until: self.until,
+            setting: self.setting.clone(),
+            group: self.group.clone(),
             ..Default::default()
         })
     }

@@ -364,6 +364,10 @@ pub struct EntryFilter {
     pub since: Option<NaiveDate>,
     /// Only entries on or before this day.
     pub until: Option<NaiveDate>,
+    /// Only entries whose session facts name this setting (whatever its case).
+    pub setting: Option<String>,
+    /// Only entries whose session facts name this group (whatever its case).
+    pub group: Option<String>,
     /// Only starred entries.
     pub starred: bool,
     /// List the trash instead of the journal.

@@ -198,6 +198,15 @@ pub(crate) fn filter_sql(filter: &EntryFilter, e: &str) -> Result<(String, Vec<V
             ));
         }
     }
+    for (column, value) in [
+        ("e.setting", &filter.setting),
+        ("e.group_name", &filter.group),
+    ] {
+        if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            sql.push_str(&format!(" AND {column} = ? COLLATE NOCASE"));
+            args.push(Value::Text(value.to_owned()));
+        }
+    }
     if filter.starred {
         sql.push_str(" AND e.starred = 1");
     }

@@ -322,6 +322,15 @@ def test_a_framework_reflection_carries_session_facts(home, launch):
               "searching the setting finds nothing")
     found = json.loads(home.cli("--json", "search", "toddler room").stdout)
     assert [h["entry"]["title"] for h in found["entries"]] == ["Circle time that went quiet"], found
+    # And the journal's filter bar narrows to a setting, whatever its case.
+    home.cli("new", "--title", "Elsewhere", "--body", "x", "--kind", "session-record", "--setting", "Bluebell Centre")
+    app.wait("nav-journal").click()
+    app.until(lambda: len(app.all("entry-row")) == 2, 10, "the second entry is not listed")
+    app.wait("toggle-filters").click()
+    box = app.wait("filter-setting")
+    box.send_keys("sunflower nursery", Keys.TAB)
+    app.until(lambda: [t.split("\n")[0] for t in row_titles(app)] == ["Circle time that went quiet"], 10,
+              "the setting filter does not narrow the timeline")
 
 
 def test_the_new_entry_chooser_is_driven_by_keys_and_keeps_focus_inside(home, launch):

@@ -1416,3 +1416,65 @@ fn the_stats_say_one_activity_not_one_activities() {
     );
     assert!(!stats.contains("1 activities"), "{stats}");
 }
+
+#[test]
+fn entries_can_be_listed_and_searched_by_setting_and_group() {
+    let cli = Cli::new();
+    cli.ok(&[
+        "new",
+        "--kind",
+        "session-record",
+        "--title",
+        "Thursday",
+        "--body",
+        "Nine came.",
+        "--setting",
+        "Sunflower Nursery",
+        "--group",
+        "Toddlers",
+    ]);
+    cli.ok(&[
+        "new",
+        "--kind",
+        "session-record",
+        "--title",
+        "Friday",
+        "--body",
+        "Six came.",
+        "--setting",
+        "Bluebell Centre",
+        "--group",
+        "Toddlers",
+    ]);
+    let titles = |args: &[&str]| -> Vec<String> {
+        cli.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles(&["list", "--setting", "sunflower nursery"]),
+        ["Thursday"]
+    );
+    assert_eq!(titles(&["list", "--group", "Toddlers"]).len(), 2);
+    assert_eq!(
+        titles(&[
+            "list",
+            "--group",
+            "toddlers",
+            "--setting",
+            "Bluebell Centre"
+        ]),
+        ["Friday"]
+    );
+    let found = cli.json(&["search", "came", "--setting", "Bluebell Centre"]);
+    let hits: Vec<&str> = found["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["entry"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(hits, ["Friday"]);
+}

@@ -598,6 +598,14 @@ since: string | null;
  */
 until: string | null; 
 /**
+ * Only entries whose session facts name this setting (whatever its case).
+ */
+setting: string | null; 
+/**
+ * Only entries whose session facts name this group (whatever its case).
+ */
+group: string | null; 
+/**
  * Only starred entries.
  */
 starred: boolean; 

@@ -10,6 +10,8 @@ describe("filters to EntryFilter", () => {
       relationship: null,
       since: null,
       until: null,
+      setting: null,
+      group: null,
       starred: false,
       trash: false,
       cursor: null,
@@ -18,7 +20,7 @@ describe("filters to EntryFilter", () => {
   });
 
   it("carries every chosen filter, the cursor and the page size", () => {
-    const f = { tags: ["ks3", " singing ", "ks3"], kind: "session_record" as const, template: "gibbs", since: "2026-01-01", until: "2026-03-31", starred: true };
+    const f = { tags: ["ks3", " singing ", "ks3"], kind: "session_record" as const, template: "gibbs", since: "2026-01-01", until: "2026-03-31", setting: " Sunflower Nursery ", group: "", starred: true };
     expect(toEntryFilter(f, { trash: true, cursor: "abc", limit: 200 })).toEqual({
       tags: ["ks3", "singing"],
       kind: "session_record",
@@ -26,6 +28,8 @@ describe("filters to EntryFilter", () => {
       relationship: null,
       since: "2026-01-01",
       until: "2026-03-31",
+      setting: "Sunflower Nursery",
+      group: null,
       starred: true,
       trash: true,
       cursor: "abc",

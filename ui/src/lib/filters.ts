@@ -9,10 +9,13 @@ export interface FilterState {
   template: string;
   since: string;
   until: string;
+  /** A setting or group named in session facts (matched whatever its case). */
+  setting: string;
+  group: string;
   starred: boolean;
 }
 
-export const emptyFilters = (): FilterState => ({ tags: [], kind: "", template: "", since: "", until: "", starred: false });
+export const emptyFilters = (): FilterState => ({ tags: [], kind: "", template: "", since: "", until: "", setting: "", group: "", starred: false });
 
 export interface FilterProblem {
   field: "since" | "until";
@@ -40,6 +43,8 @@ export function toEntryFilter(
     relationship: null,
     since: isDay(f.since) ? f.since : null,
     until: isDay(f.until) ? f.until : null,
+    setting: f.setting.trim() || null,
+    group: f.group.trim() || null,
     starred: f.starred,
     trash: extra.trash ?? false,
     cursor: extra.cursor ?? null,
@@ -48,7 +53,7 @@ export function toEntryFilter(
 }
 
 export function activeFilterCount(f: FilterState): number {
-  return f.tags.length + (f.kind ? 1 : 0) + (f.template ? 1 : 0) + (f.since ? 1 : 0) + (f.until ? 1 : 0) + (f.starred ? 1 : 0);
+  return f.tags.length + (f.kind ? 1 : 0) + (f.template ? 1 : 0) + (f.since ? 1 : 0) + (f.until ? 1 : 0) + (f.setting.trim() ? 1 : 0) + (f.group.trim() ? 1 : 0) + (f.starred ? 1 : 0);
 }
 
 export function toggleTag(f: FilterState, tag: string): FilterState {

@@ -3,7 +3,8 @@ import { debounce } from "./debounce";
 import { emptyFilters } from "./filters";
 import { entryMatches } from "./match";
 
-const e = { tags: ["ks3", "singing"], kind: "reflection" as const, template_id: "t-1", occurred_on: "2026-11-03", starred: false };
+const facts = { setting: "Sunflower Nursery", group: "Toddlers", age_range: null, participants: null, duration_minutes: null, activities: null };
+const e = { tags: ["ks3", "singing"], kind: "reflection" as const, template_id: "t-1", occurred_on: "2026-11-03", starred: false, session: facts };
 const key = (id: string) => (id === "t-1" ? "gibbs" : null);
 
 describe("whether a saved entry still belongs in a filtered timeline", () => {
@@ -17,6 +18,9 @@ describe("whether a saved entry still belongs in a filtered timeline", () => {
     expect(entryMatches(e, { ...emptyFilters(), since: "2026-11-04" }, key)).toBe(false);
     expect(entryMatches(e, { ...emptyFilters(), until: "2026-11-03" }, key)).toBe(true);
     expect(entryMatches(e, { ...emptyFilters(), starred: true }, key)).toBe(false);
+    expect(entryMatches(e, { ...emptyFilters(), setting: "sunflower nursery" }, key)).toBe(true);
+    expect(entryMatches(e, { ...emptyFilters(), setting: "Bluebell" }, key)).toBe(false);
+    expect(entryMatches({ ...e, session: null }, { ...emptyFilters(), group: "Toddlers" }, key)).toBe(false);
   });
 });
 
