@@ -301,17 +301,10 @@ fn fixture(store: &Store) -> Fixture {
         .map(|e| store.get_entry(e.id).expect("entry"))
         .collect();
     entries.sort_by(|a, b| (a.occurred_on, &a.title).cmp(&(b.occurred_on, &b.title)));
-    let template_name = |id: Option<uuid::Uuid>| {
-        templates
-            .iter()
-            .find(|t| Some(t.id) == id)
-            .map(|t| t.name.as_str())
-    };
     let html = entries
         .iter()
         .map(|e| {
-            let html =
-                reprise::render::entry_html(&EntryInput::from(e), template_name(e.template_id));
+            let html = store.entry_html(&EntryInput::from(e)).expect("html");
             (e.id.to_string(), html)
         })
         .collect();

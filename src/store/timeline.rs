@@ -109,17 +109,25 @@ impl Store {
     /// An entry as a row of the timeline shows it, with its template's name: what the app
     /// puts in its list after a save, so the row matches what the next listing reads.
     pub fn summarise(&self, entry: &crate::model::Entry) -> Result<EntrySummary> {
-        let template_name = match entry.template_id {
-            Some(id) => self
-                .read(|tx| crate::store::row::load::<crate::model::Template>(tx, id))
-                .map(|t| Some(t.name))
-                .or_else(|e| match e {
-                    Error::NotFound { .. } => Ok(None),
-                    e => Err(e),
-                })?,
-            None => None,
-        };
-        Ok(entry.summary(template_name))
+        Ok(entry.summary(self.template_name(entry.template_id)?))
+    }
+
+    /// An entry (saved or not) as it reads when printed or shared, as sanitised HTML: see
+    /// [`crate::render::entry_html`].
+    pub fn entry_html(&self, input: &crate::model::EntryInput) -> Result<String> {
+        let name = self.template_name(input.template_id)?;
+        Ok(crate::render::entry_html(input, name.as_deref()))
+    }
+
+    /// The name of the template `id`, if it (still) exists.
+    fn template_name(&self, id: Option<uuid::Uuid>) -> Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        self.read(|tx| crate::store::row::load::<crate::model::Template>(tx, id))
+            .map(|t| Some(t.name))
+            .or_else(|e| match e {
+                Error::NotFound { .. } => Ok(None),
+                e => Err(e),
+            })
     }
 
     /// How many entries match the filter (ignoring its cursor and limit).

@@ -109,15 +109,7 @@ pub fn purge_entry(state: State<'_, AppState>, id: Uuid) -> IpcResult<()> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn render_entry(state: State<'_, AppState>, input: EntryInput) -> IpcResult<String> {
-    let template = match input.template_id {
-        Some(id) => state
-            .store()?
-            .get_template(&id.to_string())
-            .ok()
-            .map(|t| t.name),
-        None => None,
-    };
-    Ok(reprise::render::entry_html(&input, template.as_deref()))
+    Ok(state.store()?.entry_html(&input)?)
 }
 
 /// Every tag with its use counts.
