@@ -1101,3 +1101,15 @@ fn another_writer_s_commits_are_noticed_and_one_s_own_are_not() {
         .unwrap();
     assert_ne!(j.store.outside_changes().unwrap(), before);
 }
+
+#[test]
+fn facts_with_nothing_filled_in_are_not_stored() {
+    let j = Journal::new();
+    let mut input = entry("Rounds", "", "2026-11-22", &[]);
+    input.session = Some(SessionFacts {
+        setting: Some("  ".into()),
+        ..SessionFacts::default()
+    });
+    let e = j.store.create_entry(&input).unwrap();
+    assert_eq!(j.store.get_entry(e.id).unwrap().session, None);
+}
