@@ -471,3 +471,17 @@ def test_fields_hold_to_the_journal_s_limits_as_they_are_typed_and_the_entry_sti
     tags.send_keys(Keys.ENTER)
     wait_saved(app)
     assert json.loads(home.cli("--json", "list").stdout)[0]["tags"] == ["t" * 60]
+
+
+def test_a_recording_that_cannot_be_played_says_so_and_still_opens(home, launch):
+    with_profile(home)
+    (home.dialogs / "attachment.mp3").write_bytes(b"not really an mp3 " * 400)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    type_into_editor(app, "A broken recording.")
+    wait_saved(app)
+    app.wait("add-attachment").click()
+    said = text(app.wait("media-error", 15))
+    assert "Open it in another program instead" in said, said
+    assert app.wait("open-attachment").is_enabled()
