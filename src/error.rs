@@ -13,6 +13,13 @@ pub enum Error {
     #[error("no {entity} with id {id}")]
     NotFound { entity: &'static str, id: String },
 
+    /// The record was saved by someone else since it was read, so this save would overwrite
+    /// their change.
+    #[error(
+        "this {entity} was changed elsewhere since it was opened ({id}); nothing was saved over it"
+    )]
+    Changed { entity: &'static str, id: String },
+
     /// Nothing has the name that was given (a front end looking a record up by name).
     #[error("no {entity} named {name:?}")]
     NoneNamed { entity: &'static str, name: String },
@@ -80,6 +87,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorKind {
     /// [`Error::NotFound`].
     NotFound,
+    /// [`Error::Changed`].
+    Changed,
     /// [`Error::Invalid`].
     Invalid,
     /// [`Error::Query`].
@@ -111,6 +120,7 @@ impl ErrorKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::NotFound => "NotFound",
+            ErrorKind::Changed => "Changed",
             ErrorKind::Invalid => "Invalid",
             ErrorKind::Query => "Query",
             ErrorKind::Import => "Import",
@@ -138,6 +148,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::NotFound { .. } | Error::NoneNamed { .. } => ErrorKind::NotFound,
+            Error::Changed { .. } => ErrorKind::Changed,
             Error::Invalid { .. } => ErrorKind::Invalid,
             Error::Query(_) => ErrorKind::Query,
             Error::Import { .. } => ErrorKind::Import,

@@ -127,16 +127,33 @@ impl Store {
     /// redundant, in one transaction: a draft kept after the editor read its content (newer
     /// typing) survives.
     ///
+    /// With `based_on` (the `updated_at` the editor loaded), the save is refused with
+    /// [`Error::Changed`] when someone else (the command line) has saved the entry since, so
+    /// their change is never written over unasked.
+    ///
     /// # Errors
-    /// As [`Store::update_entry`].
+    /// As [`Store::update_entry`]; [`Error::Changed`] as above.
     pub fn save_from_editor(
         &self,
         id: Uuid,
         input: &EntryInput,
         read_at: chrono::DateTime<Utc>,
+        based_on: Option<chrono::DateTime<Utc>>,
     ) -> Result<Entry> {
         let input = input.validated()?;
         self.write(|tx| {
+            if let Some(seen) = based_on {
+                let now: Option<String> = tx
+                    .prepare_cached("SELECT updated_at FROM entries WHERE id = ?1")?
+                    .query_row([id.to_string()], |r| r.get(0))
+                    .optional()?;
+                if now.is_some_and(|now| now != format_ts(&seen)) {
+                    return Err(Error::Changed {
+                        entity: "entry",
+                        id: id.to_string(),
+                    });
+                }
+            }
             replace_entry(tx, id, &input)?;
             tx.prepare_cached("DELETE FROM drafts WHERE key = ?1 AND saved_at <= ?2")?
                 .execute(params![id.to_string(), format_ts(&read_at)])?;

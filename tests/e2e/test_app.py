@@ -485,3 +485,24 @@ def test_a_recording_that_cannot_be_played_says_so_and_still_opens(home, launch)
     said = text(app.wait("media-error", 15))
     assert "Open it in another program instead" in said, said
     assert app.wait("open-attachment").is_enabled()
+
+
+def test_typing_is_held_when_the_open_entry_changes_outside_and_the_person_chooses(home, launch):
+    with_profile(home)
+    app = launch()
+    app.wait("new-entry").click()
+    app.wait("new-quick-note").click()
+    app.wait("title-input").send_keys("Mine")
+    type_into_editor(app, "First words.")
+    wait_saved(app)
+    eid = json.loads(home.cli("--json", "list").stdout)[0]["id"]
+    type_into_editor(app, " More typing not yet saved")
+    home.cli("edit", eid, "--title", "Changed outside")
+    app.until(lambda: app.all("outside-change"), 10, "no choice was offered")
+    time.sleep(2)  # past the autosave: nothing may be written meanwhile
+    assert json.loads(home.cli("--json", "show", eid).stdout)["title"] == "Changed outside"
+    app.screenshot("outside-change")
+    app.wait("keep-mine").click()
+    wait_saved(app)
+    kept = json.loads(home.cli("--json", "show", eid).stdout)
+    assert kept["title"] == "Mine" and "More typing not yet saved" in kept["body"], kept

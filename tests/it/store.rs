@@ -771,7 +771,7 @@ fn drafts_are_kept_listed_and_forgotten_once_saved_into_their_entry() {
         .any(|d| d.entry_id.is_none() && d.key == "new-1" && d.newer_than_entry));
     // Saving what the editor read after the draft was kept makes the draft redundant.
     j.store
-        .save_from_editor(e.id, &typing, reprise::model::now())
+        .save_from_editor(e.id, &typing, reprise::model::now(), None)
         .unwrap();
     assert!(j.store.draft_for(e.id).unwrap().is_none());
     j.store.discard_draft(None, "new-1").unwrap();
@@ -790,7 +790,12 @@ fn a_draft_kept_after_the_editor_read_its_content_survives_the_save() {
         .save_draft(Some(e.id), "", &entry("Race", "a b c", "2026-01-01", &[]))
         .unwrap();
     j.store
-        .save_from_editor(e.id, &entry("Race", "a b", "2026-01-01", &[]), read_at)
+        .save_from_editor(
+            e.id,
+            &entry("Race", "a b", "2026-01-01", &[]),
+            read_at,
+            None,
+        )
         .unwrap();
     assert_eq!(
         j.store.draft_for(e.id).unwrap().unwrap().content.body,
@@ -1112,4 +1117,36 @@ fn facts_with_nothing_filled_in_are_not_stored() {
     });
     let e = j.store.create_entry(&input).unwrap();
     assert_eq!(j.store.get_entry(e.id).unwrap().session, None);
+}
+
+#[test]
+fn an_editor_save_based_on_an_older_version_is_refused_and_writes_nothing() {
+    let j = Journal::new();
+    let e = j
+        .store
+        .create_entry(&entry("Mine", "first", "2026-01-01", &[]))
+        .unwrap();
+    // Someone else saves the entry after the editor loaded it.
+    let other = j
+        .store
+        .update_entry(e.id, &entry("Theirs", "changed outside", "2026-01-01", &[]))
+        .unwrap();
+    let refused = j.store.save_from_editor(
+        e.id,
+        &entry("Mine", "typed here", "2026-01-01", &[]),
+        reprise::model::now(),
+        Some(e.updated_at),
+    );
+    assert!(matches!(refused, Err(Error::Changed { .. })), "{refused:?}");
+    assert_eq!(j.store.get_entry(e.id).unwrap().title, "Theirs");
+    // Based on what is there now, it saves.
+    j.store
+        .save_from_editor(
+            e.id,
+            &entry("Mine", "typed here", "2026-01-01", &[]),
+            reprise::model::now(),
+            Some(other.updated_at),
+        )
+        .unwrap();
+    assert_eq!(j.store.get_entry(e.id).unwrap().title, "Mine");
 }

@@ -58,10 +58,11 @@ pub fn update_entry(
     state: State<'_, AppState>,
     id: Uuid,
     input: EntryInput,
+    based_on: Option<chrono::DateTime<chrono::Utc>>,
 ) -> IpcResult<SavedEntry> {
     let read_at = reprise::model::now();
     let store = state.store()?;
-    let entry = store.save_from_editor(id, &input, read_at)?;
+    let entry = store.save_from_editor(id, &input, read_at, based_on)?;
     let summary = store.summarise(&entry)?;
     Ok(SavedEntry { entry, summary })
 }

@@ -163,9 +163,9 @@ async createEntry(input: EntryInput) : Promise<Result<SavedEntry, IpcError>> {
 /**
  * Saves an entry; returns it once committed (the UI shows "Saved" only then).
  */
-async updateEntry(id: string, input: EntryInput) : Promise<Result<SavedEntry, IpcError>> {
+async updateEntry(id: string, input: EntryInput, basedOn: string | null) : Promise<Result<SavedEntry, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("update_entry", { id, input }) };
+    return { status: "ok", data: await TAURI_INVOKE("update_entry", { id, input, basedOn }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -742,6 +742,10 @@ export type ErrorKind =
  * [`Error::NotFound`].
  */
 "NotFound" | 
+/**
+ * [`Error::Changed`].
+ */
+"Changed" | 
 /**
  * [`Error::Invalid`].
  */

@@ -179,7 +179,10 @@ export const countEntries = (filter: EntryFilter) => call((c) => c.countEntries(
 export const getEntry = (id: string) => call((c) => c.getEntry(id));
 export const newEntryInput = (kind: EntryKind, templateId: string | null) => call((c) => c.newEntryInput(kind, templateId));
 export const createEntry = (input: EntryInput) => call((c) => c.createEntry(input));
-export const updateEntry = (id: string, input: EntryInput) => call((c) => c.updateEntry(id, input));
+/** Saves an entry; with `basedOn` (the `updated_at` the editor loaded) it is refused, kind
+ * `Changed`, when someone else saved the entry since. */
+export const updateEntry = (id: string, input: EntryInput, basedOn: string | null = null) =>
+  call((c) => c.updateEntry(id, input, basedOn));
 export const trashEntry = (id: string) => call((c) => c.trashEntry(id));
 export const restoreEntry = (id: string) => call((c) => c.restoreEntry(id));
 export const purgeEntry = (id: string) => call((c) => c.purgeEntry(id));

@@ -105,6 +105,8 @@ export class EditorSession {
 
   /** Keeps this version over the one saved outside: saves it now. */
   keepMine(): Promise<boolean> {
+    // Saved over the version seen now, on purpose.
+    if (this.outside) this.entry = this.outside;
     this.outside = null;
     return this.autosaver.retry();
   }
@@ -125,8 +127,15 @@ export class EditorSession {
     const at = this.changes;
     let saved: SavedEntry;
     try {
-      saved = this.entryId === null ? await ipc.createEntry(content) : await ipc.updateEntry(this.entryId, content);
+      saved =
+        this.entryId === null
+          ? await ipc.createEntry(content)
+          : await ipc.updateEntry(this.entryId, content, this.entry?.updated_at ?? null);
     } catch (e) {
+      // Saved elsewhere since it was opened: hold the typing and offer the choice.
+      if (this.entryId !== null && ipc.toIpcError(e).kind === "Changed") {
+        this.outside = await ipc.getEntry(this.entryId).catch(() => null);
+      }
       const field = invalidField(e);
       this.fieldError = field ? { field, message: describeError(e) } : null;
       throw e;
